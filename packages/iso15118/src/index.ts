@@ -1,0 +1,1 @@
+export * from './v2gtp/index.js';
