@@ -65,7 +65,7 @@ export function loadSchemaSet(schemaDir: string, rootFiles: string[]): SchemaSet
     const colon = value.indexOf(':');
     const prefix = colon >= 0 ? value.slice(0, colon) : null;
     const name = colon >= 0 ? value.slice(colon + 1) : value;
-    const ns = node.lookupNamespaceURI(prefix);
+    const ns = node.lookupNamespaceURI(prefix ?? '');
     if (ns === null && prefix !== null) throw new Error(`unknown prefix '${prefix}' in '${value}'`);
     return { ns: ns ?? '', name };
   };

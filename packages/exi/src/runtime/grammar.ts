@@ -5,10 +5,11 @@
 /** How a simple value is represented on the wire (EXI 1.0 §7.1), after the schema's facets. */
 export type Datatype =
   | { t: 'bool' }
-  /** Unsigned Integer (7-bit groups); big: values may exceed 2^53 */
-  | { t: 'uint'; big?: true }
-  /** Integer: sign bit then Unsigned Integer magnitude */
-  | { t: 'int'; big?: true }
+  /** Unsigned Integer (7-bit groups); big: values may exceed 2^53; max: the schema's upper bound
+   *  (a decimal string when beyond 2^53) */
+  | { t: 'uint'; big?: true; max?: number | string }
+  /** Integer: sign bit then Unsigned Integer magnitude, within the schema's bounds if any */
+  | { t: 'int'; big?: true; min?: number | string; max?: number | string }
   /** n-bit Unsigned Integer of (value - min): bounded ranges of 4096 values or fewer */
   | { t: 'nbit'; n: number; min: number }
   | { t: 'string' }

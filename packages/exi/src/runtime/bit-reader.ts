@@ -1,0 +1,141 @@
+// Bit-packed EXI input with bounds checks on every read: hostile streams end in a typed
+// TRUNCATED / LIMIT_EXCEEDED error, never in an exception from the engine or a huge allocation.
+import { ExiError } from './errors.js';
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const SAFE_GROUPS = 7; // 7 groups of 7 bits = 49 bits: always a safe integer
+
+export class BitReader {
+  private buf: Uint8Array = new Uint8Array(0);
+  private pos = 0;
+  /** bits still unread in buf[pos] (8 = none read) */
+  private avail = 8;
+  private readonly chars: number[] = [];
+
+  init(buf: Uint8Array): void {
+    this.buf = buf;
+    this.pos = 0;
+    this.avail = 8;
+  }
+
+  get bitPosition(): number {
+    return this.pos * 8 + (8 - this.avail);
+  }
+
+  get bitsLeft(): number {
+    return (this.buf.length - this.pos) * 8 - (8 - this.avail);
+  }
+
+  /** True when only zero-or-more padding bits of the current byte remain. */
+  get atEnd(): boolean {
+    return this.pos >= this.buf.length || (this.pos === this.buf.length - 1 && this.avail < 8);
+  }
+
+  private truncated(what: string): never {
+    throw new ExiError('TRUNCATED', `stream ends inside ${what}`, this.bitPosition);
+  }
+
+  /** Reads n (0..32) bits as an unsigned number. */
+  bits(n: number): number {
+    if (n === 0) return 0;
+    if (n > this.bitsLeft) this.truncated(`a ${n}-bit field`);
+    let v = 0;
+    let avail = this.avail;
+    while (n > 0) {
+      const byte = this.buf[this.pos]!;
+      if (n >= avail) {
+        n -= avail;
+        v = v * (1 << avail) + (byte & ((1 << avail) - 1));
+        this.pos++;
+        avail = 8;
+      } else {
+        avail -= n;
+        v = v * (1 << n) + ((byte >>> avail) & ((1 << n) - 1));
+        n = 0;
+      }
+    }
+    this.avail = avail;
+    return v;
+  }
+
+  /** EXI Unsigned Integer; a number when it fits 2^53 exactly, otherwise a bigint. */
+  uint(): number | bigint {
+    let v = 0;
+    let mul = 1;
+    for (let i = 0; i < SAFE_GROUPS; i++) {
+      const b = this.bits(8);
+      v += (b & 127) * mul;
+      if (b < 128) return v;
+      mul *= 128;
+    }
+    let big = BigInt(v);
+    let shift = BigInt(7 * SAFE_GROUPS);
+    // cap: 1 KiB of groups is far beyond any V2G integer; the stream length bounds it anyway
+    for (let i = SAFE_GROUPS; i < 1024; i++) {
+      const b = this.bits(8);
+      big |= BigInt(b & 127) << shift;
+      if (b < 128) return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+      shift += 7n;
+    }
+    throw new ExiError('LIMIT_EXCEEDED', 'unsigned integer longer than 1024 groups', this.bitPosition);
+  }
+
+  /** An Unsigned Integer used as a length or count: must be a safe number. */
+  length(what: string): number {
+    const v = this.uint();
+    if (typeof v !== 'number') throw new ExiError('LIMIT_EXCEEDED', `${what} too large`, this.bitPosition);
+    return v;
+  }
+
+  string(): string {
+    const start = this.bitPosition;
+    const n = this.length('string length');
+    if (n < 2) throw new ExiError('INVALID_VALUE', 'string table hit, but the V2G profile has no value partitions', start);
+    const len = n - 2;
+    // every code point takes at least 8 bits: refuse lengths the stream cannot hold
+    if (len * 8 > this.bitsLeft) throw new ExiError('LIMIT_EXCEEDED', `string length ${len} exceeds the stream`, start);
+    const chars = this.chars;
+    chars.length = 0;
+    let ascii = true;
+    for (let i = 0; i < len; i++) {
+      const c = this.bits(8);
+      if (c < 128) chars.push(c);
+      else {
+        ascii = false;
+        // multi-group code point: finish the unsigned integer
+        let v = c & 127;
+        let mul = 128;
+        for (let g = 1; ; g++) {
+          if (g > 3) throw new ExiError('INVALID_VALUE', 'code point out of range', this.bitPosition);
+          const b = this.bits(8);
+          v += (b & 127) * mul;
+          if (b < 128) break;
+          mul *= 128;
+        }
+        if (v > 0x10ffff) throw new ExiError('INVALID_VALUE', 'code point out of range', this.bitPosition);
+        chars.push(v);
+      }
+    }
+    if (ascii) {
+      let s = '';
+      for (let i = 0; i < chars.length; i += 4096) s += String.fromCharCode.apply(null, chars.slice(i, i + 4096));
+      return s;
+    }
+    return String.fromCodePoint(...chars);
+  }
+
+  /** EXI Binary as a lowercase hex string. */
+  binaryHex(): string {
+    const start = this.bitPosition;
+    const n = this.length('binary length');
+    if (n * 8 > this.bitsLeft) throw new ExiError('LIMIT_EXCEEDED', `binary length ${n} exceeds the stream`, start);
+    let s = '';
+    if (this.avail === 8) {
+      for (let i = 0; i < n; i++) s += HEX[this.buf[this.pos + i]!];
+      this.pos += n;
+      return s;
+    }
+    for (let i = 0; i < n; i++) s += HEX[this.bits(8)];
+    return s;
+  }
+}

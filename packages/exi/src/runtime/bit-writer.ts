@@ -1,0 +1,122 @@
+// Bit-packed EXI output (EXI 1.0 §7: most significant bit first). One writer is reused across
+// calls, so encoding allocates only the result.
+import { ExiError } from './errors.js';
+
+const HEX = '0123456789abcdef';
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE[HEX.charCodeAt(i)] = i;
+  HEX_VALUE[HEX.toUpperCase().charCodeAt(i)] = i;
+}
+
+export class BitWriter {
+  private buf: Uint8Array;
+  private pos = 0;
+  /** bits not yet flushed, left-aligned in `free` remaining positions of the current byte */
+  private cur = 0;
+  private free = 8;
+
+  constructor(initialSize = 1024) {
+    this.buf = new Uint8Array(initialSize);
+  }
+
+  reset(): void {
+    this.pos = 0;
+    this.cur = 0;
+    this.free = 8;
+  }
+
+  private grow(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    let n = this.buf.length * 2;
+    while (n < this.pos + extra) n *= 2;
+    const b = new Uint8Array(n);
+    b.set(this.buf.subarray(0, this.pos));
+    this.buf = b;
+  }
+
+  /** Writes the n (0..32) low bits of v, most significant first. */
+  bits(n: number, v: number): void {
+    if (this.pos + 5 > this.buf.length) this.grow(5);
+    let free = this.free;
+    let cur = this.cur;
+    while (n > 0) {
+      if (n >= free) {
+        n -= free;
+        this.buf[this.pos++] = cur | ((v >>> n) & ((1 << free) - 1));
+        cur = 0;
+        free = 8;
+      } else {
+        free -= n;
+        cur |= (v & ((1 << n) - 1)) << free;
+        n = 0;
+      }
+    }
+    this.free = free;
+    this.cur = cur;
+  }
+
+  /** EXI Unsigned Integer: 7-bit groups, least significant first, high bit = more follows. */
+  uint(v: number): void {
+    while (v >= 128) {
+      this.bits(8, (v % 128) | 128);
+      v = Math.floor(v / 128);
+    }
+    this.bits(8, v);
+  }
+
+  uintBig(v: bigint): void {
+    while (v >= 128n) {
+      this.bits(8, Number(v & 127n) | 128);
+      v >>= 7n;
+    }
+    this.bits(8, Number(v));
+  }
+
+  /** EXI String without string tables (valuePartitionCapacity 0): length + 2, then code points. */
+  string(s: string): void {
+    let ascii = true;
+    for (let i = 0; i < s.length; i++) {
+      if (s.charCodeAt(i) >= 128) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      this.uint(s.length + 2);
+      this.grow(s.length + 1);
+      for (let i = 0; i < s.length; i++) this.bits(8, s.charCodeAt(i));
+      return;
+    }
+    const cps = Array.from(s, (c) => c.codePointAt(0)!);
+    this.uint(cps.length + 2);
+    for (const cp of cps) this.uint(cp);
+  }
+
+  /** EXI Binary from a hex string: length, then the bytes. */
+  binaryHex(hex: string, what: string): void {
+    if (hex.length % 2 !== 0) throw new ExiError('INVALID_VALUE', `${what}: odd number of hex digits`);
+    const n = hex.length >> 1;
+    this.uint(n);
+    this.grow(n + 1);
+    for (let i = 0; i < n; i++) {
+      const c1 = hex.charCodeAt(2 * i);
+      const c2 = hex.charCodeAt(2 * i + 1);
+      const hi = c1 < 128 ? HEX_VALUE[c1]! : -1;
+      const lo = c2 < 128 ? HEX_VALUE[c2]! : -1;
+      if (hi < 0 || lo < 0) throw new ExiError('INVALID_VALUE', `${what}: not a hex string`);
+      this.bits(8, (hi << 4) | lo);
+    }
+  }
+
+  /** Pads the last byte with zero bits and returns a copy of the stream. */
+  finish(): Uint8Array {
+    if (this.free !== 8) {
+      this.grow(1);
+      this.buf[this.pos++] = this.cur;
+      this.cur = 0;
+      this.free = 8;
+    }
+    return this.buf.slice(0, this.pos);
+  }
+}
