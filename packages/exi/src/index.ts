@@ -1,4 +1,4 @@
-export { ExiCodec, CONTENT, type ExiObject, type ExiValue, type ExiCodecOptions } from './runtime/codec.js';
+export { ExiCodec, CONTENT, type ExiObject, type ExiValue, type ExiCodecOptions, type DecodeOptions } from './runtime/codec.js';
 export { ExiError, isExiError, type ExiErrorCode } from './runtime/errors.js';
 export type { CodecTables, Datatype } from './runtime/grammar.js';
 export type { HexBinary, Int64 } from './runtime/types.js';

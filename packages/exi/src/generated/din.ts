@@ -132,9 +132,9 @@ export interface CertificateUpdateResType {
 /** ChargeParameterDiscoveryReqType */
 export interface ChargeParameterDiscoveryReqType {
   EVRequestedEnergyTransferType: "AC_single_phase_core" | "AC_three_phase_core" | "DC_core" | "DC_extended" | "DC_combo_core" | "DC_unique";
-  AC_EVChargeParameter: AC_EVChargeParameterType;
-  DC_EVChargeParameter: DC_EVChargeParameterType;
-  EVChargeParameter: EVChargeParameterType;
+  AC_EVChargeParameter?: AC_EVChargeParameterType;
+  DC_EVChargeParameter?: DC_EVChargeParameterType;
+  EVChargeParameter?: EVChargeParameterType;
 }
 
 /** DC_EVChargeParameterType */
@@ -157,11 +157,11 @@ export interface EVChargeParameterType {
 export interface ChargeParameterDiscoveryResType {
   ResponseCode: "OK" | "OK_NewSessionEstablished" | "OK_OldSessionJoined" | "OK_CertificateExpiresSoon" | "FAILED" | "FAILED_SequenceError" | "FAILED_ServiceIDInvalid" | "FAILED_UnknownSession" | "FAILED_ServiceSelectionInvalid" | "FAILED_PaymentSelectionInvalid" | "FAILED_CertificateExpired" | "FAILED_SignatureError" | "FAILED_NoCertificateAvailable" | "FAILED_CertChainError" | "FAILED_ChallengeInvalid" | "FAILED_ContractCanceled" | "FAILED_WrongChargeParameter" | "FAILED_PowerDeliveryNotApplied" | "FAILED_TariffSelectionInvalid" | "FAILED_ChargingProfileInvalid" | "FAILED_EVSEPresentVoltageToLow" | "FAILED_MeteringSignatureNotValid" | "FAILED_WrongEnergyTransferType";
   EVSEProcessing: "Finished" | "Ongoing";
-  SAScheduleList: SAScheduleListType;
-  SASchedules: SASchedulesType;
-  AC_EVSEChargeParameter: AC_EVSEChargeParameterType;
-  DC_EVSEChargeParameter: DC_EVSEChargeParameterType;
-  EVSEChargeParameter: EVSEChargeParameterType;
+  SAScheduleList?: SAScheduleListType;
+  SASchedules?: SASchedulesType;
+  AC_EVSEChargeParameter?: AC_EVSEChargeParameterType;
+  DC_EVSEChargeParameter?: DC_EVSEChargeParameterType;
+  EVSEChargeParameter?: EVSEChargeParameterType;
 }
 
 /** SAScheduleListType */
@@ -184,8 +184,8 @@ export interface PMaxScheduleType {
 
 /** PMaxScheduleEntryType */
 export interface PMaxScheduleEntryType {
-  RelativeTimeInterval: RelativeTimeIntervalType;
-  TimeInterval: IntervalType;
+  RelativeTimeInterval?: RelativeTimeIntervalType;
+  TimeInterval?: IntervalType;
   PMax: number;
 }
 
@@ -210,8 +210,8 @@ export interface SalesTariffType {
 
 /** SalesTariffEntryType */
 export interface SalesTariffEntryType {
-  RelativeTimeInterval: RelativeTimeIntervalType;
-  TimeInterval: IntervalType;
+  RelativeTimeInterval?: RelativeTimeIntervalType;
+  TimeInterval?: IntervalType;
   EPriceLevel: number;
   ConsumptionCost?: ConsumptionCostType[];
 }
@@ -351,8 +351,8 @@ export interface EVStatusType {
 
 /** EntryType */
 export interface EntryType {
-  RelativeTimeInterval: RelativeTimeIntervalType;
-  TimeInterval: IntervalType;
+  RelativeTimeInterval?: RelativeTimeIntervalType;
+  TimeInterval?: IntervalType;
 }
 
 /** KeyInfoType */
@@ -496,9 +496,9 @@ export interface ProfileEntryType {
 /** PowerDeliveryResType */
 export interface PowerDeliveryResType {
   ResponseCode: "OK" | "OK_NewSessionEstablished" | "OK_OldSessionJoined" | "OK_CertificateExpiresSoon" | "FAILED" | "FAILED_SequenceError" | "FAILED_ServiceIDInvalid" | "FAILED_UnknownSession" | "FAILED_ServiceSelectionInvalid" | "FAILED_PaymentSelectionInvalid" | "FAILED_CertificateExpired" | "FAILED_SignatureError" | "FAILED_NoCertificateAvailable" | "FAILED_CertChainError" | "FAILED_ChallengeInvalid" | "FAILED_ContractCanceled" | "FAILED_WrongChargeParameter" | "FAILED_PowerDeliveryNotApplied" | "FAILED_TariffSelectionInvalid" | "FAILED_ChargingProfileInvalid" | "FAILED_EVSEPresentVoltageToLow" | "FAILED_MeteringSignatureNotValid" | "FAILED_WrongEnergyTransferType";
-  AC_EVSEStatus: AC_EVSEStatusType;
-  DC_EVSEStatus: DC_EVSEStatusType;
-  EVSEStatus: EVSEStatusType;
+  AC_EVSEStatus?: AC_EVSEStatusType;
+  DC_EVSEStatus?: DC_EVSEStatusType;
+  EVSEStatus?: EVSEStatusType;
 }
 
 /** PreChargeReqType */
@@ -875,23 +875,23 @@ export const dinTables: CodecTables = {
     {"name":"contractIDType","simple":true,"content":{"t":"string"},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"CertificateUpdateReqType","simple":false,"attrs":[{"key":"Id","ns":"","dt":{"t":"string"},"required":false}],"elems":[{"key":"ContractSignatureCertChain","ns":"urn:din:70121:2012:MsgBody","type":28,"array":false,"required":true},{"key":"ContractID","ns":"urn:din:70121:2012:MsgBody","type":31,"array":false,"required":true},{"key":"ListOfRootCertificateIDs","ns":"urn:din:70121:2012:MsgBody","type":24,"array":false,"required":true},{"key":"DHParams","ns":"urn:din:70121:2012:MsgBody","type":26,"array":false,"required":true}],"states":[{"w":2,"p":[[0,0,1],[1,0,2]]},{"w":1,"p":[[1,0,2]]},{"w":1,"p":[[1,1,3]]},{"w":1,"p":[[1,2,4]]},{"w":1,"p":[[1,3,5]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"CertificateUpdateResType","simple":false,"attrs":[{"key":"Id","ns":"","dt":{"t":"string"},"required":true}],"elems":[{"key":"ResponseCode","ns":"urn:din:70121:2012:MsgBody","type":16,"array":false,"required":true},{"key":"ContractSignatureCertChain","ns":"urn:din:70121:2012:MsgBody","type":28,"array":false,"required":true},{"key":"ContractSignatureEncryptedPrivateKey","ns":"urn:din:70121:2012:MsgBody","type":30,"array":false,"required":true},{"key":"DHParams","ns":"urn:din:70121:2012:MsgBody","type":26,"array":false,"required":true},{"key":"ContractID","ns":"urn:din:70121:2012:MsgBody","type":31,"array":false,"required":true},{"key":"RetryCounter","ns":"urn:din:70121:2012:MsgBody","type":5,"array":false,"required":true}],"states":[{"w":1,"p":[[0,0,1]]},{"w":1,"p":[[1,0,2]]},{"w":1,"p":[[1,1,3]]},{"w":1,"p":[[1,2,4]]},{"w":1,"p":[[1,3,5]]},{"w":1,"p":[[1,4,6]]},{"w":1,"p":[[1,5,7]]},{"w":1,"p":[[3,0,-1]]}]},
-    {"name":"ChargeParameterDiscoveryReqType","simple":false,"attrs":[],"elems":[{"key":"EVRequestedEnergyTransferType","ns":"urn:din:70121:2012:MsgBody","type":35,"array":false,"required":true},{"key":"AC_EVChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":0,"array":false,"required":true},{"key":"DC_EVChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":36,"array":false,"required":true},{"key":"EVChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":37,"array":false,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":2,"p":[[1,1,2],[1,2,2],[1,3,2]]},{"w":1,"p":[[3,0,-1]]}]},
+    {"name":"ChargeParameterDiscoveryReqType","simple":false,"attrs":[],"elems":[{"key":"EVRequestedEnergyTransferType","ns":"urn:din:70121:2012:MsgBody","type":35,"array":false,"required":true},{"key":"AC_EVChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":0,"array":false,"required":false},{"key":"DC_EVChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":36,"array":false,"required":false},{"key":"EVChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":37,"array":false,"required":false}],"states":[{"w":1,"p":[[1,0,1]]},{"w":2,"p":[[1,1,2],[1,2,2],[1,3,2]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"EVRequestedEnergyTransferType","simple":true,"content":{"t":"enum","n":3,"values":["AC_single_phase_core","AC_three_phase_core","DC_core","DC_extended","DC_combo_core","DC_unique"]},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"DC_EVChargeParameterType","simple":false,"attrs":[],"elems":[{"key":"DC_EVStatus","ns":"urn:din:70121:2012:MsgDataTypes","type":12,"array":false,"required":true},{"key":"EVMaximumCurrentLimit","ns":"urn:din:70121:2012:MsgDataTypes","type":2,"array":false,"required":true},{"key":"EVMaximumPowerLimit","ns":"urn:din:70121:2012:MsgDataTypes","type":2,"array":false,"required":false},{"key":"EVMaximumVoltageLimit","ns":"urn:din:70121:2012:MsgDataTypes","type":2,"array":false,"required":true},{"key":"EVEnergyCapacity","ns":"urn:din:70121:2012:MsgDataTypes","type":2,"array":false,"required":false},{"key":"EVEnergyRequest","ns":"urn:din:70121:2012:MsgDataTypes","type":2,"array":false,"required":false},{"key":"FullSOC","ns":"urn:din:70121:2012:MsgDataTypes","type":14,"array":false,"required":false},{"key":"BulkSOC","ns":"urn:din:70121:2012:MsgDataTypes","type":14,"array":false,"required":false}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":2,"p":[[1,2,3],[1,3,4]]},{"w":1,"p":[[1,3,4]]},{"w":3,"p":[[1,4,5],[1,5,6],[1,6,7],[1,7,8],[3,0,-1]]},{"w":3,"p":[[1,5,6],[1,6,7],[1,7,8],[3,0,-1]]},{"w":2,"p":[[1,6,7],[1,7,8],[3,0,-1]]},{"w":2,"p":[[1,7,8],[3,0,-1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"EVChargeParameterType","simple":false,"attrs":[],"elems":[],"states":[{"w":1,"p":[[3,0,-1]]}]},
-    {"name":"ChargeParameterDiscoveryResType","simple":false,"attrs":[],"elems":[{"key":"ResponseCode","ns":"urn:din:70121:2012:MsgBody","type":16,"array":false,"required":true},{"key":"EVSEProcessing","ns":"urn:din:70121:2012:MsgBody","type":20,"array":false,"required":true},{"key":"SAScheduleList","ns":"urn:din:70121:2012:MsgDataTypes","type":39,"array":false,"required":true},{"key":"SASchedules","ns":"urn:din:70121:2012:MsgDataTypes","type":54,"array":false,"required":true},{"key":"AC_EVSEChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":6,"array":false,"required":true},{"key":"DC_EVSEChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":55,"array":false,"required":true},{"key":"EVSEChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":56,"array":false,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":2,"p":[[1,2,3],[1,3,3]]},{"w":2,"p":[[1,4,4],[1,5,4],[1,6,4]]},{"w":1,"p":[[3,0,-1]]}]},
+    {"name":"ChargeParameterDiscoveryResType","simple":false,"attrs":[],"elems":[{"key":"ResponseCode","ns":"urn:din:70121:2012:MsgBody","type":16,"array":false,"required":true},{"key":"EVSEProcessing","ns":"urn:din:70121:2012:MsgBody","type":20,"array":false,"required":true},{"key":"SAScheduleList","ns":"urn:din:70121:2012:MsgDataTypes","type":39,"array":false,"required":false},{"key":"SASchedules","ns":"urn:din:70121:2012:MsgDataTypes","type":54,"array":false,"required":false},{"key":"AC_EVSEChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":6,"array":false,"required":false},{"key":"DC_EVSEChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":55,"array":false,"required":false},{"key":"EVSEChargeParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":56,"array":false,"required":false}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":2,"p":[[1,2,3],[1,3,3]]},{"w":2,"p":[[1,4,4],[1,5,4],[1,6,4]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"SAScheduleListType","simple":false,"attrs":[],"elems":[{"key":"SAScheduleTuple","ns":"urn:din:70121:2012:MsgDataTypes","type":40,"array":true,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":2,"p":[[1,0,1],[3,0,-1]],"loop":{"min":1,"max":-1}}]},
     {"name":"SAScheduleTupleType","simple":false,"attrs":[],"elems":[{"key":"SAScheduleTupleID","ns":"urn:din:70121:2012:MsgDataTypes","type":41,"array":false,"required":true},{"key":"PMaxSchedule","ns":"urn:din:70121:2012:MsgDataTypes","type":42,"array":false,"required":true},{"key":"SalesTariff","ns":"urn:din:70121:2012:MsgDataTypes","type":47,"array":false,"required":false}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":2,"p":[[1,2,3],[3,0,-1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"SAIDType","simple":true,"content":{"t":"int","min":-32768,"max":32767},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"PMaxScheduleType","simple":false,"attrs":[],"elems":[{"key":"PMaxScheduleID","ns":"urn:din:70121:2012:MsgDataTypes","type":41,"array":false,"required":true},{"key":"PMaxScheduleEntry","ns":"urn:din:70121:2012:MsgDataTypes","type":43,"array":true,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":2,"p":[[1,1,2],[3,0,-1]],"loop":{"min":1,"max":-1}}]},
-    {"name":"PMaxScheduleEntryType","simple":false,"attrs":[],"elems":[{"key":"RelativeTimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":44,"array":false,"required":true},{"key":"TimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":45,"array":false,"required":true},{"key":"PMax","ns":"urn:din:70121:2012:MsgDataTypes","type":46,"array":false,"required":true}],"states":[{"w":2,"p":[[1,0,1],[1,1,1]]},{"w":1,"p":[[1,2,2]]},{"w":1,"p":[[3,0,-1]]}]},
+    {"name":"PMaxScheduleEntryType","simple":false,"attrs":[],"elems":[{"key":"RelativeTimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":44,"array":false,"required":false},{"key":"TimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":45,"array":false,"required":false},{"key":"PMax","ns":"urn:din:70121:2012:MsgDataTypes","type":46,"array":false,"required":true}],"states":[{"w":2,"p":[[1,0,1],[1,1,1]]},{"w":1,"p":[[1,2,2]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"RelativeTimeIntervalType","simple":false,"attrs":[],"elems":[{"key":"start","ns":"urn:din:70121:2012:MsgDataTypes","type":1,"array":false,"required":true},{"key":"duration","ns":"urn:din:70121:2012:MsgDataTypes","type":1,"array":false,"required":false}],"states":[{"w":1,"p":[[1,0,1]]},{"w":2,"p":[[1,1,2],[3,0,-1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"IntervalType","simple":false,"attrs":[],"elems":[],"states":[{"w":1,"p":[[3,0,-1]]}]},
     {"name":"PMaxType","simple":true,"content":{"t":"int","min":-32768,"max":32767},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"SalesTariffType","simple":false,"attrs":[{"key":"Id","ns":"","dt":{"t":"string"},"required":true}],"elems":[{"key":"SalesTariffID","ns":"urn:din:70121:2012:MsgDataTypes","type":41,"array":false,"required":true},{"key":"SalesTariffDescription","ns":"urn:din:70121:2012:MsgDataTypes","type":48,"array":false,"required":false},{"key":"NumEPriceLevels","ns":"urn:din:70121:2012:MsgDataTypes","type":49,"array":false,"required":true},{"key":"SalesTariffEntry","ns":"urn:din:70121:2012:MsgDataTypes","type":50,"array":true,"required":true}],"states":[{"w":1,"p":[[0,0,1]]},{"w":1,"p":[[1,0,2]]},{"w":2,"p":[[1,1,3],[1,2,4]]},{"w":1,"p":[[1,2,4]]},{"w":1,"p":[[1,3,5]]},{"w":2,"p":[[1,3,5],[3,0,-1]],"loop":{"min":1,"max":-1}}]},
     {"name":"tariffDescriptionType","simple":true,"content":{"t":"string"},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"xs_unsignedByte","simple":true,"content":{"t":"nbit","n":8,"min":0},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
-    {"name":"SalesTariffEntryType","simple":false,"attrs":[],"elems":[{"key":"RelativeTimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":44,"array":false,"required":true},{"key":"TimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":45,"array":false,"required":true},{"key":"EPriceLevel","ns":"urn:din:70121:2012:MsgDataTypes","type":49,"array":false,"required":true},{"key":"ConsumptionCost","ns":"urn:din:70121:2012:MsgDataTypes","type":51,"array":true,"required":false}],"states":[{"w":2,"p":[[1,0,1],[1,1,1]]},{"w":1,"p":[[1,2,2]]},{"w":2,"p":[[1,3,3],[3,0,-1]]},{"w":2,"p":[[1,3,3],[3,0,-1]],"loop":{"min":0,"max":-1}}]},
+    {"name":"SalesTariffEntryType","simple":false,"attrs":[],"elems":[{"key":"RelativeTimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":44,"array":false,"required":false},{"key":"TimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":45,"array":false,"required":false},{"key":"EPriceLevel","ns":"urn:din:70121:2012:MsgDataTypes","type":49,"array":false,"required":true},{"key":"ConsumptionCost","ns":"urn:din:70121:2012:MsgDataTypes","type":51,"array":true,"required":false}],"states":[{"w":2,"p":[[1,0,1],[1,1,1]]},{"w":1,"p":[[1,2,2]]},{"w":2,"p":[[1,3,3],[3,0,-1]]},{"w":2,"p":[[1,3,3],[3,0,-1]],"loop":{"min":0,"max":-1}}]},
     {"name":"ConsumptionCostType","simple":false,"attrs":[],"elems":[{"key":"startValue","ns":"urn:din:70121:2012:MsgDataTypes","type":1,"array":false,"required":true},{"key":"Cost","ns":"urn:din:70121:2012:MsgDataTypes","type":52,"array":true,"required":false}],"states":[{"w":1,"p":[[1,0,1]]},{"w":2,"p":[[1,1,2],[3,0,-1]]},{"w":2,"p":[[1,1,2],[3,0,-1]],"loop":{"min":0,"max":-1}}]},
     {"name":"CostType","simple":false,"attrs":[],"elems":[{"key":"costKind","ns":"urn:din:70121:2012:MsgDataTypes","type":53,"array":false,"required":true},{"key":"amount","ns":"urn:din:70121:2012:MsgDataTypes","type":1,"array":false,"required":true},{"key":"amountMultiplier","ns":"urn:din:70121:2012:MsgDataTypes","type":3,"array":false,"required":false}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":2,"p":[[1,2,3],[3,0,-1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"costKindType","simple":true,"content":{"t":"enum","n":2,"values":["relativePricePercentage","RenewableGenerationPercentage","CarbonDioxideEmission"]},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
@@ -919,7 +919,7 @@ export const dinTables: CodecTables = {
     {"name":"EVPowerDeliveryParameterType","simple":false,"attrs":[],"elems":[],"states":[{"w":1,"p":[[3,0,-1]]}]},
     {"name":"EVSEStatusType","simple":false,"attrs":[],"elems":[],"states":[{"w":1,"p":[[3,0,-1]]}]},
     {"name":"EVStatusType","simple":false,"attrs":[],"elems":[],"states":[{"w":1,"p":[[3,0,-1]]}]},
-    {"name":"EntryType","simple":false,"attrs":[],"elems":[{"key":"RelativeTimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":44,"array":false,"required":true},{"key":"TimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":45,"array":false,"required":true}],"states":[{"w":2,"p":[[1,0,1],[1,1,1]]},{"w":1,"p":[[3,0,-1]]}]},
+    {"name":"EntryType","simple":false,"attrs":[],"elems":[{"key":"RelativeTimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":44,"array":false,"required":false},{"key":"TimeInterval","ns":"urn:din:70121:2012:MsgDataTypes","type":45,"array":false,"required":false}],"states":[{"w":2,"p":[[1,0,1],[1,1,1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"KeyInfoType","simple":false,"attrs":[{"key":"Id","ns":"","dt":{"t":"string"},"required":false}],"elems":[{"key":"KeyName","ns":"http://www.w3.org/2000/09/xmldsig#","type":80,"array":true,"required":false},{"key":"KeyValue","ns":"http://www.w3.org/2000/09/xmldsig#","type":81,"array":true,"required":false},{"key":"RetrievalMethod","ns":"http://www.w3.org/2000/09/xmldsig#","type":83,"array":true,"required":false},{"key":"X509Data","ns":"http://www.w3.org/2000/09/xmldsig#","type":86,"array":true,"required":false},{"key":"PGPData","ns":"http://www.w3.org/2000/09/xmldsig#","type":90,"array":true,"required":false},{"key":"SPKIData","ns":"http://www.w3.org/2000/09/xmldsig#","type":91,"array":true,"required":false},{"key":"MgmtData","ns":"http://www.w3.org/2000/09/xmldsig#","type":80,"array":true,"required":false}],"states":[{"w":4,"p":[[0,0,1],[1,0,2],[1,1,2],[1,2,2],[1,3,2],[1,4,2],[1,5,2],[1,6,2],[2,0,2],[5,0,-1]]},{"w":4,"p":[[1,0,2],[1,1,2],[1,2,2],[1,3,2],[1,4,2],[1,5,2],[1,6,2],[2,0,2],[5,0,-1]]},{"w":4,"p":[[1,0,2],[1,1,2],[1,2,2],[1,3,2],[1,4,2],[1,5,2],[1,6,2],[2,0,2],[3,0,-1],[5,0,-1]]}]},
     {"name":"xs_string","simple":true,"content":{"t":"string"},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"KeyValueType","simple":false,"attrs":[],"elems":[{"key":"DSAKeyValue","ns":"http://www.w3.org/2000/09/xmldsig#","type":71,"array":false,"required":false},{"key":"RSAKeyValue","ns":"http://www.w3.org/2000/09/xmldsig#","type":82,"array":false,"required":false}],"states":[{"w":3,"p":[[1,0,1],[1,1,1],[2,0,1],[5,0,-1]]},{"w":2,"p":[[3,0,-1],[5,0,-1]]}]},
@@ -944,7 +944,7 @@ export const dinTables: CodecTables = {
     {"name":"PowerDeliveryReqType","simple":false,"attrs":[],"elems":[{"key":"ReadyToChargeState","ns":"urn:din:70121:2012:MsgBody","type":8,"array":false,"required":true},{"key":"ChargingProfile","ns":"urn:din:70121:2012:MsgBody","type":101,"array":false,"required":false},{"key":"DC_EVPowerDeliveryParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":70,"array":false,"required":false},{"key":"EVPowerDeliveryParameter","ns":"urn:din:70121:2012:MsgDataTypes","type":75,"array":false,"required":false}],"states":[{"w":1,"p":[[1,0,1]]},{"w":3,"p":[[1,1,2],[1,2,3],[1,3,3],[3,0,-1]]},{"w":2,"p":[[1,2,3],[1,3,3],[3,0,-1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"ChargingProfileType","simple":false,"attrs":[],"elems":[{"key":"SAScheduleTupleID","ns":"urn:din:70121:2012:MsgDataTypes","type":41,"array":false,"required":true},{"key":"ProfileEntry","ns":"urn:din:70121:2012:MsgDataTypes","type":102,"array":true,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":2,"p":[[1,1,2],[3,0,-1]],"loop":{"min":1,"max":-1}}]},
     {"name":"ProfileEntryType","simple":false,"attrs":[],"elems":[{"key":"ChargingProfileEntryStart","ns":"urn:din:70121:2012:MsgDataTypes","type":1,"array":false,"required":true},{"key":"ChargingProfileEntryMaxPower","ns":"urn:din:70121:2012:MsgDataTypes","type":46,"array":false,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":1,"p":[[3,0,-1]]}]},
-    {"name":"PowerDeliveryResType","simple":false,"attrs":[],"elems":[{"key":"ResponseCode","ns":"urn:din:70121:2012:MsgBody","type":16,"array":false,"required":true},{"key":"AC_EVSEStatus","ns":"urn:din:70121:2012:MsgDataTypes","type":7,"array":false,"required":true},{"key":"DC_EVSEStatus","ns":"urn:din:70121:2012:MsgDataTypes","type":17,"array":false,"required":true},{"key":"EVSEStatus","ns":"urn:din:70121:2012:MsgDataTypes","type":76,"array":false,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":2,"p":[[1,1,2],[1,2,2],[1,3,2]]},{"w":1,"p":[[3,0,-1]]}]},
+    {"name":"PowerDeliveryResType","simple":false,"attrs":[],"elems":[{"key":"ResponseCode","ns":"urn:din:70121:2012:MsgBody","type":16,"array":false,"required":true},{"key":"AC_EVSEStatus","ns":"urn:din:70121:2012:MsgDataTypes","type":7,"array":false,"required":false},{"key":"DC_EVSEStatus","ns":"urn:din:70121:2012:MsgDataTypes","type":17,"array":false,"required":false},{"key":"EVSEStatus","ns":"urn:din:70121:2012:MsgDataTypes","type":76,"array":false,"required":false}],"states":[{"w":1,"p":[[1,0,1]]},{"w":2,"p":[[1,1,2],[1,2,2],[1,3,2]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"PreChargeReqType","simple":false,"attrs":[],"elems":[{"key":"DC_EVStatus","ns":"urn:din:70121:2012:MsgBody","type":12,"array":false,"required":true},{"key":"EVTargetVoltage","ns":"urn:din:70121:2012:MsgBody","type":2,"array":false,"required":true},{"key":"EVTargetCurrent","ns":"urn:din:70121:2012:MsgBody","type":2,"array":false,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":1,"p":[[1,2,3]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"PreChargeResType","simple":false,"attrs":[],"elems":[{"key":"ResponseCode","ns":"urn:din:70121:2012:MsgBody","type":16,"array":false,"required":true},{"key":"DC_EVSEStatus","ns":"urn:din:70121:2012:MsgBody","type":17,"array":false,"required":true},{"key":"EVSEPresentVoltage","ns":"urn:din:70121:2012:MsgBody","type":2,"array":false,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":1,"p":[[1,2,3]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"ServiceChargeType","simple":false,"attrs":[],"elems":[{"key":"ServiceTag","ns":"urn:din:70121:2012:MsgDataTypes","type":107,"array":false,"required":true},{"key":"FreeService","ns":"urn:din:70121:2012:MsgDataTypes","type":8,"array":false,"required":true},{"key":"EnergyTransferType","ns":"urn:din:70121:2012:MsgDataTypes","type":112,"array":false,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":1,"p":[[1,2,3]]},{"w":1,"p":[[3,0,-1]]}]},

@@ -312,7 +312,11 @@ export class GrammarBuilder {
     for (const [idx, decl] of pendingChildTypes) elems[idx]!.type = this.typeId(resolveType(this.set, decl.type), decl.qname.name);
     if (ownParticle) {
       for (const e of elems) {
-        const [min, max] = occurrences(ownParticle, (d) => members(d).some((m) => m.qname.name === e.key));
+        // one member of a substitution group with several members is never required by itself
+        const [min, max] = occurrences(ownParticle, (d) => {
+          const ms = members(d);
+          return ms.some((m) => m.qname.name === e.key) ? (ms.length > 1 ? 'optional' : 'once') : 'no';
+        });
         e.array = max > 1;
         e.required = min > 0;
       }
@@ -410,11 +414,14 @@ export class GrammarBuilder {
 
 /** [min, max] occurrences of a child element in a content model; `is` tells whether an element
  *  particle (through its substitution group) stands for that child. */
-function occurrences(p: Particle, is: (d: ElementDecl) => boolean): [number, number] {
+function occurrences(p: Particle, is: (d: ElementDecl) => 'once' | 'optional' | 'no'): [number, number] {
   const t = p.term;
   let inner: [number, number];
   if (t.kind === 'any') inner = [0, 0];
-  else if (t.kind === 'element') inner = is(t.decl) ? [1, 1] : [0, 0];
+  else if (t.kind === 'element') {
+    const k = is(t.decl);
+    inner = k === 'once' ? [1, 1] : k === 'optional' ? [0, 1] : [0, 0];
+  }
   else if (t.kind === 'sequence') {
     inner = t.particles.map((c) => occurrences(c, is)).reduce((a, b) => [a[0] + b[0], a[1] + b[1]], [0, 0]);
   } else {

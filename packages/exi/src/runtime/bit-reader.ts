@@ -31,6 +31,13 @@ export class BitReader {
     return this.pos >= this.buf.length || (this.pos === this.buf.length - 1 && this.avail < 8);
   }
 
+  /** True when every bit after the current position is zero. */
+  restIsZero(): boolean {
+    const start = this.avail === 8 ? this.pos : this.pos + 1;
+    for (let i = start; i < this.buf.length; i++) if (this.buf[i] !== 0) return false;
+    return true;
+  }
+
   private truncated(what: string): never {
     throw new ExiError('TRUNCATED', `stream ends inside ${what}`, this.bitPosition);
   }

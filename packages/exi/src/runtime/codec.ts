@@ -24,6 +24,11 @@ interface LinkedType {
   keys: Set<string>;
 }
 
+export interface DecodeOptions {
+  /** ignore bytes after the end of the document (for captures with garbage after the stream) */
+  allowTrailingData?: boolean;
+}
+
 export interface ExiCodecOptions {
   /** refuse documents larger than this when decoding (bytes); default 1 MiB */
   maxBytes?: number;
@@ -42,6 +47,7 @@ export class ExiCodec {
   private readonly types: LinkedType[];
   private readonly docIndex: Map<string, number>;
   private readonly fragIndex: Map<string, number>;
+  private readonly fragKeys: string[];
   private readonly maxBytes: number;
   private sp = 0;
 
@@ -54,12 +60,22 @@ export class ExiCodec {
       return { g, enumIndex: g.attrs.map((a) => enumMap(a.dt)), ...(g.content ? { contentEnum: enumMap(g.content) } : {}), keys } as LinkedType;
     });
     this.docIndex = new Map(tables.document.elements.map((e, i) => [e.key, i]));
-    this.fragIndex = new Map(tables.fragment.elements.map((e, i) => [e.key, i]));
+    // Fragment roots are named by local name; where two namespaces declare the same local name
+    // (xmldsig Exponent vs -20 RationalNumber Exponent) only `{namespace}name` names them.
+    const names = new Map<string, number>();
+    for (const e of tables.fragment.elements) names.set(e.key, (names.get(e.key) ?? 0) + 1);
+    this.fragKeys = tables.fragment.elements.map((e) => (names.get(e.key)! > 1 ? `{${e.ns}}${e.key}` : e.key));
+    this.fragIndex = new Map(this.fragKeys.map((k, i) => [k, i]));
   }
 
   /** Names of the global elements that can be document roots. */
   get rootElements(): string[] {
     return this.tables.document.elements.map((e) => e.key);
+  }
+
+  /** Names of the elements that can be fragment roots (`{namespace}name` where a local name is ambiguous). */
+  get fragmentElements(): string[] {
+    return [...this.fragKeys];
   }
 
   // ---------------------------------------------------------------- encode
@@ -280,14 +296,14 @@ export class ExiCodec {
   // ---------------------------------------------------------------- decode
 
   /** Decodes an EXI stream to `{ <RootElement>: {...} }`. */
-  decode(bytes: Uint8Array): ExiObject {
+  decode(bytes: Uint8Array, opts: DecodeOptions = {}): ExiObject {
     const r = this.begin(bytes);
     const dw = this.tables.document.w;
     const code = r.bits(dw);
     const el = this.tables.document.elements[code];
     if (!el) throw new ExiError('UNSUPPORTED_EVENT', `document event code ${code} (SE(*) or undeclared root)`, r.bitPosition - dw);
     const value = this.decodeType(r, el.type, el.key, 0);
-    this.end(r);
+    if (!opts.allowTrailingData) this.end(r);
     return { [el.key]: value };
   }
 
@@ -303,7 +319,7 @@ export class ExiCodec {
     if (ed !== this.tables.fragment.elements.length + 1)
       throw new ExiError('UNSUPPORTED_EVENT', 'fragment holds more than one element', r.bitPosition - fw);
     this.end(r);
-    return { [el.key]: value };
+    return { [this.fragKeys[code]!]: value };
   }
 
   private begin(bytes: Uint8Array): BitReader {
@@ -318,8 +334,9 @@ export class ExiCodec {
     return r;
   }
 
+  /** Zero bytes after the padding are tolerated (real chargers send them); anything else is an error. */
   private end(r: BitReader): void {
-    if (!r.atEnd) throw new ExiError('TRAILING_DATA', `${Math.floor(r.bitsLeft / 8)} bytes after the end of the document`, r.bitPosition);
+    if (!r.atEnd && !r.restIsZero()) throw new ExiError('TRAILING_DATA', `${Math.floor(r.bitsLeft / 8)} bytes after the end of the document`, r.bitPosition);
   }
 
   private decodeType(r: BitReader, typeId: number, path: string, depth: number): ExiValue {

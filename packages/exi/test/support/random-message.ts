@@ -15,6 +15,9 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** The type needs wildcard (##any) content, which the JSON form and the V2G profile leave out. */
+export class Unrepresentable extends Error {}
+
 export interface RandomOptions {
   /** longest string / binary generated */
   maxLength?: number;
@@ -49,7 +52,7 @@ export function randomValue(rnd: () => number, dt: Datatype, o: Required<RandomO
       const m = Math.min(r < 0.5 ? int(128) : int(32768), hi);
       if (dt.big && r > 0.9) return -(BigInt(Number.MAX_SAFE_INTEGER) + BigInt(int(1e9)));
       const lo = typeof dt.min === 'number' ? dt.min : -(2 ** 40);
-      return rnd() < 0.5 ? Math.max(-m, lo) : m;
+      return rnd() < 0.5 ? Math.max(-m, lo) || 0 : m;
     }
     case 'string': {
       const n = int(o.maxLength + 1);
@@ -87,6 +90,7 @@ export function randomElement(tables: CodecTables, typeId: number, rnd: () => nu
       else if (st.loop.max >= 0 && count >= st.loop.max && st.loop.atMax) prods = st.loop.atMax.p;
     }
     let usable = prods.filter((p) => p[0] !== EV.SE_ANY && p[0] !== EV.CH_MIXED);
+    if (!usable.length) throw new Unrepresentable(g.name);
     const kept = usable.filter((p) => p[0] !== EV.SE || !o.exclude.includes(g.elems[p[1]]!.key));
     if (kept.length) usable = kept;
     // prefer to leave a loop once it has repeated enough, and to stop deep recursion early
