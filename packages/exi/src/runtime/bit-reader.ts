@@ -7,62 +7,63 @@ const SAFE_GROUPS = 7; // 7 groups of 7 bits = 49 bits: always a safe integer
 
 export class BitReader {
   private buf: Uint8Array = new Uint8Array(0);
-  private pos = 0;
-  /** bits still unread in buf[pos] (8 = none read) */
-  private avail = 8;
+  /** bit position */
+  private p = 0;
+  /** stream length in bits */
+  private len = 0;
   private readonly chars: number[] = [];
 
-  init(buf: Uint8Array): void {
-    this.buf = buf;
-    this.pos = 0;
-    this.avail = 8;
+  private scratch = new Uint8Array(4096);
+
+  /** Reads from a private copy with 4 zero bytes after the end, so a 32-bit window never
+   *  reads past it (no bounds branches on the hot path). */
+  init(input: Uint8Array): void {
+    if (this.scratch.length < input.length + 4) this.scratch = new Uint8Array(Math.max(input.length + 4, this.scratch.length * 2));
+    const b = this.scratch;
+    b.set(input);
+    b[input.length] = 0;
+    b[input.length + 1] = 0;
+    b[input.length + 2] = 0;
+    b[input.length + 3] = 0;
+    this.buf = b;
+    this.p = 0;
+    this.len = input.length * 8;
   }
 
   get bitPosition(): number {
-    return this.pos * 8 + (8 - this.avail);
+    return this.p;
   }
 
   get bitsLeft(): number {
-    return (this.buf.length - this.pos) * 8 - (8 - this.avail);
+    return this.len - this.p;
   }
 
-  /** True when only zero-or-more padding bits of the current byte remain. */
+  /** True when only padding bits of the current byte remain. */
   get atEnd(): boolean {
-    return this.pos >= this.buf.length || (this.pos === this.buf.length - 1 && this.avail < 8);
+    return this.len - this.p < 8;
   }
 
-  /** True when every bit after the current position is zero. */
+  /** True when every bit after the current byte is zero. */
   restIsZero(): boolean {
-    const start = this.avail === 8 ? this.pos : this.pos + 1;
-    for (let i = start; i < this.buf.length; i++) if (this.buf[i] !== 0) return false;
+    for (let i = (this.p + 7) >>> 3; i < this.len >>> 3; i++) if (this.buf[i] !== 0) return false;
     return true;
   }
 
   private truncated(what: string): never {
-    throw new ExiError('TRUNCATED', `stream ends inside ${what}`, this.bitPosition);
+    throw new ExiError('TRUNCATED', `stream ends inside ${what}`, this.p);
   }
 
   /** Reads n (0..32) bits as an unsigned number. */
   bits(n: number): number {
-    if (n === 0) return 0;
-    if (n > this.bitsLeft) this.truncated(`a ${n}-bit field`);
-    let v = 0;
-    let avail = this.avail;
-    while (n > 0) {
-      const byte = this.buf[this.pos]!;
-      if (n >= avail) {
-        n -= avail;
-        v = v * (1 << avail) + (byte & ((1 << avail) - 1));
-        this.pos++;
-        avail = 8;
-      } else {
-        avail -= n;
-        v = v * (1 << n) + ((byte >>> avail) & ((1 << n) - 1));
-        n = 0;
-      }
-    }
-    this.avail = avail;
-    return v;
+    const p = this.p;
+    if (p + n > this.len) this.truncated(`a ${n}-bit field`);
+    if (n > 24) return this.bits(n - 16) * 65536 + this.bits(16);
+    const b = this.buf;
+    const i = p >>> 3;
+    // a 32-bit window from the byte holding the first bit; bytes past the end read as 0
+    const win = (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+    this.p = p + n;
+    return n === 0 ? 0 : (win << (p & 7)) >>> (32 - n);
   }
 
   /** EXI Unsigned Integer; a number when it fits 2^53 exactly, otherwise a bigint. */
@@ -137,9 +138,10 @@ export class BitReader {
     const n = this.length('binary length');
     if (n * 8 > this.bitsLeft) throw new ExiError('LIMIT_EXCEEDED', `binary length ${n} exceeds the stream`, start);
     let s = '';
-    if (this.avail === 8) {
-      for (let i = 0; i < n; i++) s += HEX[this.buf[this.pos + i]!];
-      this.pos += n;
+    if ((this.p & 7) === 0) {
+      const at = this.p >>> 3;
+      for (let i = 0; i < n; i++) s += HEX[this.buf[at + i]!];
+      this.p += n * 8;
       return s;
     }
     for (let i = 0; i < n; i++) s += HEX[this.bits(8)];

@@ -12,9 +12,9 @@ for (let i = 0; i < 16; i++) {
 export class BitWriter {
   private buf: Uint8Array;
   private pos = 0;
-  /** bits not yet flushed, left-aligned in `free` remaining positions of the current byte */
-  private cur = 0;
-  private free = 8;
+  /** pending bits, right-aligned; fewer than 8 */
+  private acc = 0;
+  private nacc = 0;
 
   constructor(initialSize = 1024) {
     this.buf = new Uint8Array(initialSize);
@@ -22,8 +22,8 @@ export class BitWriter {
 
   reset(): void {
     this.pos = 0;
-    this.cur = 0;
-    this.free = 8;
+    this.acc = 0;
+    this.nacc = 0;
   }
 
   private grow(extra: number): void {
@@ -35,25 +35,28 @@ export class BitWriter {
     this.buf = b;
   }
 
-  /** Writes the n (0..32) low bits of v, most significant first. */
+  /** Writes the n (0..32) bits of v (0 <= v < 2^n), most significant first. */
   bits(n: number, v: number): void {
-    if (this.pos + 5 > this.buf.length) this.grow(5);
-    let free = this.free;
-    let cur = this.cur;
-    while (n > 0) {
-      if (n >= free) {
-        n -= free;
-        this.buf[this.pos++] = cur | ((v >>> n) & ((1 << free) - 1));
-        cur = 0;
-        free = 8;
-      } else {
-        free -= n;
-        cur |= (v & ((1 << n) - 1)) << free;
-        n = 0;
-      }
+    if (n > 24) {
+      this.bits(n - 16, Math.floor(v / 65536));
+      this.bits(16, v & 0xffff);
+      return;
     }
-    this.free = free;
-    this.cur = cur;
+    let acc = (this.acc << n) | v;
+    let nacc = this.nacc + n;
+    if (nacc >= 8) {
+      if (this.pos + 4 > this.buf.length) this.grow(4);
+      const buf = this.buf;
+      let pos = this.pos;
+      do {
+        nacc -= 8;
+        buf[pos++] = acc >>> nacc;
+      } while (nacc >= 8);
+      this.pos = pos;
+      acc &= (1 << nacc) - 1;
+    }
+    this.acc = acc;
+    this.nacc = nacc;
   }
 
   /** EXI Unsigned Integer: 7-bit groups, least significant first, high bit = more follows. */
@@ -111,11 +114,11 @@ export class BitWriter {
 
   /** Pads the last byte with zero bits and returns a copy of the stream. */
   finish(): Uint8Array {
-    if (this.free !== 8) {
+    if (this.nacc > 0) {
       this.grow(1);
-      this.buf[this.pos++] = this.cur;
-      this.cur = 0;
-      this.free = 8;
+      this.buf[this.pos++] = (this.acc << (8 - this.nacc)) & 0xff;
+      this.acc = 0;
+      this.nacc = 0;
     }
     return this.buf.slice(0, this.pos);
   }

@@ -24,13 +24,14 @@ export class ExiError extends Error {
   override readonly name = 'ExiError';
   constructor(
     readonly code: ExiErrorCode,
-    message: string,
+    /** what went wrong, without the position */
+    readonly detail: string,
     /** bit offset in the stream (header included) where the problem was found; -1 when encoding */
     readonly bitPosition: number = -1,
     /** element path, e.g. V2G_Message/Body/CurrentDemandReq */
     readonly path: string = '',
   ) {
-    super(`${code}: ${message}${path ? ` at ${path}` : ''}${bitPosition >= 0 ? ` (bit ${bitPosition})` : ''}`);
+    super(`${code}: ${detail}${path ? ` at ${path}` : ''}${bitPosition >= 0 ? ` (bit ${bitPosition})` : ''}`);
   }
 }
 
