@@ -1,5 +1,5 @@
 // The codec registry: one ExiCodec per generated schema set, built on first use.
-import { catalog, type CatalogEntry } from './generated/catalog.js';
+import { catalog, type CatalogEntry, type CodecDocuments } from './generated/catalog.js';
 import { ExiCodec } from './runtime/codec.js';
 import { ExiError } from './runtime/errors.js';
 
@@ -12,6 +12,12 @@ export function codecInfo(id: string): CatalogEntry | undefined {
   return catalog.find((c) => c.id === id);
 }
 
+/** The codec of a schema set, typed by its generated document type (`Iso2Document`, …). */
+export function getTypedCodec<K extends keyof CodecDocuments>(id: K): ExiCodec<CodecDocuments[K]> {
+  return getCodec(id) as unknown as ExiCodec<CodecDocuments[K]>;
+}
+
+/** The codec of a schema set, with the untyped JSON form. */
 export function getCodec(id: string): ExiCodec {
   let c = cache.get(id);
   if (!c) {

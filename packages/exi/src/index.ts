@@ -2,7 +2,8 @@ export { ExiCodec, CONTENT, type ExiObject, type ExiValue, type ExiCodecOptions,
 export { ExiError, isExiError, type ExiErrorCode } from './runtime/errors.js';
 export type { CodecTables, Datatype } from './runtime/grammar.js';
 export type { HexBinary, Int64 } from './runtime/types.js';
-export { codecIds, codecInfo, getCodec } from './codecs.js';
+export { codecIds, codecInfo, getCodec, getTypedCodec } from './codecs.js';
+export type { CodecDocuments } from './generated/catalog.js';
 export { toJson, fromJson } from './json.js';
 export type * as AppHand from './generated/apphand.js';
 export type * as Din from './generated/din.js';

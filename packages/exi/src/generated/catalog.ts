@@ -24,6 +24,22 @@ export interface CatalogEntry {
   tables: CodecTables;
 }
 
+/** The document type of each codec, for typed `getCodec(id)`. */
+export interface CodecDocuments {
+  "apphand": import('./apphand.js').ApphandDocument;
+  "din": import('./din.js').DinDocument;
+  "iso2": import('./iso2.js').Iso2Document;
+  "xmldsig": import('./xmldsig.js').XmldsigDocument;
+  "iso20-cm": import('./iso20-cm.js').Iso20CmDocument;
+  "iso20-ac": import('./iso20-ac.js').Iso20AcDocument;
+  "iso20-dc": import('./iso20-dc.js').Iso20DcDocument;
+  "iso20-wpt": import('./iso20-wpt.js').Iso20WptDocument;
+  "iso20-acdp": import('./iso20-acdp.js').Iso20AcdpDocument;
+  "iso2-scale": import('./iso2-scale.js').Iso2ScaleDocument;
+  "iso20-ac-scale": import('./iso20-ac-scale.js').Iso20AcScaleDocument;
+  "iso20-dc-scale": import('./iso20-dc-scale.js').Iso20DcScaleDocument;
+}
+
 export const catalog: readonly CatalogEntry[] = [
   { ...{"id":"apphand","description":"SupportedAppProtocol handshake (ISO 15118-2 / -20, DIN 70121)"}, tables: apphandTables },
   { ...{"id":"din","description":"DIN SPEC 70121:2012 V2G_Message","protocolNamespace":"urn:din:70121:2012:MsgDef"}, tables: dinTables },

@@ -90,7 +90,7 @@ export function datatypeOf(set: SchemaSet, type: SimpleTypeDef): Datatype {
   // EXI 1.0 §7.1.5: a bounded range of 4096 values or fewer is an n-bit unsigned offset from min;
   // otherwise a lower bound >= 0 gives Unsigned Integer, else Integer.
   if (lo !== undefined && hi !== undefined && hi - lo + 1n <= 4096n) {
-    return { t: 'nbit', n: bitsFor(Number(hi - lo + 1n)), min: Number(lo) };
+    return { t: 'nbit', n: bitsFor(Number(hi - lo + 1n)), min: Number(lo), max: Number(hi) };
   }
   const big = lo === undefined || hi === undefined || hi > SAFE || lo < -SAFE;
   const num = (v: bigint): number | string => (v <= SAFE && v >= -SAFE ? Number(v) : v.toString());

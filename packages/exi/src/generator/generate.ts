@@ -38,6 +38,10 @@ export function generateAll(schemaDir: string): Map<string, string> {
   const lines = [GENERATED_HEADER('the codec list in packages/exi/src/generator'), `import type { CodecTables } from '../runtime/grammar.js';`];
   for (const c of catalog) lines.push(`import { ${camel(c.id)}Tables } from './${c.id}.js';`);
   lines.push('', 'export interface CatalogEntry {', '  id: string;', '  description: string;', '  protocolNamespace?: string;', '  base?: string;', '  tables: CodecTables;', '}', '');
+  lines.push('/** The document type of each codec, for typed `getCodec(id)`. */');
+  lines.push('export interface CodecDocuments {');
+  for (const c of catalog) lines.push(`  ${JSON.stringify(c.id)}: import('./${c.id}.js').${pascal(c.id)}Document;`);
+  lines.push('}', '');
   lines.push('export const catalog: readonly CatalogEntry[] = [');
   for (const c of catalog) lines.push(`  { ...${JSON.stringify(c)}, tables: ${camel(c.id)}Tables },`);
   lines.push('];', '');

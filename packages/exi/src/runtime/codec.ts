@@ -30,7 +30,11 @@ export interface ExiCodecOptions {
 const writer = new BitWriter(4096);
 const reader = new BitReader();
 
-export class ExiCodec {
+/** What encode takes: the typed document of a typed codec, any object for an untyped one. */
+export type EncodeInput<Doc> = ExiObject extends Doc ? object : Doc;
+
+/** A codec; `Doc` is the document type (the generated `…Document` union), ExiObject when untyped. */
+export class ExiCodec<Doc extends object = ExiObject> {
   readonly id: string;
   private readonly docIndex: Map<string, number>;
   private readonly fragIndex: Map<string, number>;
@@ -68,7 +72,7 @@ export class ExiCodec {
   }
 
   /** Encodes a document `{ <RootElement>: {...} }` to an EXI stream. */
-  encode(doc: ExiObject): Uint8Array {
+  encode(doc: EncodeInput<Doc>): Uint8Array {
     const [key, value] = single(doc, 'document');
     const i = this.docIndex.get(key);
     if (i === undefined) throw new ExiError('UNKNOWN_ELEMENT', `${key} is not a global element of ${this.id}`);
@@ -87,7 +91,7 @@ export class ExiCodec {
   }
 
   /** Encodes one element as an EXI fragment (for signatures: SHA-256 over these bytes). */
-  encodeFragment(fragment: ExiObject): Uint8Array {
+  encodeFragment(fragment: object): Uint8Array {
     const [key, value] = single(fragment, 'fragment');
     const i = this.fragIndex.get(key);
     const el = i === undefined ? undefined : this.tables.fragment.elements[i];
@@ -108,7 +112,7 @@ export class ExiCodec {
   }
 
   /** Decodes an EXI stream to `{ <RootElement>: {...} }`. */
-  decode(bytes: Uint8Array, opts: DecodeOptions = {}): ExiObject {
+  decode(bytes: Uint8Array, opts: DecodeOptions = {}): Doc {
     const fns = this.fns;
     const r = this.begin(bytes);
     const dw = this.tables.document.w;
@@ -122,7 +126,7 @@ export class ExiCodec {
       throw withRoot(e, el.key);
     }
     if (!opts.allowTrailingData) this.end(r);
-    return { [el.key]: value };
+    return { [el.key]: value } as Doc;
   }
 
   /** Decodes an EXI fragment holding one element. */
@@ -172,8 +176,9 @@ function withRoot(e: unknown, root: string): unknown {
   return new ExiError(e.code, e.detail, e.bitPosition, e.path ? `${root}/${e.path}` : root);
 }
 
-function single(o: ExiObject, what: string): [string, ExiObject[string]] {
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new ExiError('INVALID_VALUE', `a ${what} is an object with one root element`);
+function single(doc: object, what: string): [string, ExiValue] {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ExiError('INVALID_VALUE', `a ${what} is an object with one root element`);
+  const o = doc as ExiObject;
   const keys = Object.keys(o);
   if (keys.length !== 1) throw new ExiError('INVALID_VALUE', `a ${what} has exactly one root element, got ${keys.length}`);
   return [keys[0]!, o[keys[0]!]!];

@@ -90,11 +90,10 @@ export const rt = {
       w.uint(n);
     }
   },
-  wNbit(w: BitWriter, x: unknown, n: number, min: number): void {
+  wNbit(w: BitWriter, x: unknown, n: number, min: number, max: number): void {
     const v = rt.integer(x);
-    const off = Number(v) - min;
-    if (typeof v === 'bigint' || off < 0 || off >= 2 ** n) throw rt.bad(`an integer in ${min}..${min + 2 ** n - 1}`, x);
-    w.bits(n, off);
+    if (typeof v === 'bigint' || v < min || v > max) throw rt.bad(`an integer in ${min}..${max}`, x);
+    w.bits(n, v - min);
   },
   badEnum(values: readonly string[], x: unknown): ExiError {
     return rt.bad(`one of ${values.join(', ')}`, x);
@@ -122,6 +121,13 @@ export const rt = {
     return v;
   },
 };
+
+/** The largest value the n bits of a bounded integer can carry. It can exceed the schema's
+ *  maximum (a percentage takes 7 bits for 0..100, a unit multiplier 3 bits for -3..3): such values
+ *  are decoded as every field codec does (libcbv2g, OpenV2G; real encoders send them) and can be
+ *  encoded again, so decode/encode is lossless and a test tool can send them on purpose. Checking
+ *  the schema's range is the protocol layer's job (`dt.max` is in the tables). */
+const nbitTop = (dt: { n: number; min: number }): number => dt.min + 2 ** dt.n - 1;
 
 class Emitter {
   private readonly consts: unknown[] = [];
@@ -164,7 +170,7 @@ class Emitter {
         return `{ const i = ${m}.get(${x}); if (i === undefined) throw rt.badEnum(${this.constant(dt.values)}, ${x}); w.bits(${dt.n}, i); }`;
       }
       case 'nbit':
-        return `if (typeof ${x} === 'number' && ${x} >= ${dt.min} && ${x} <= ${dt.min + 2 ** dt.n - 1} && Number.isInteger(${x})) w.bits(${dt.n}, ${x} - ${dt.min}); else rt.wNbit(w, ${x}, ${dt.n}, ${dt.min});`;
+        return `if (typeof ${x} === 'number' && ${x} >= ${dt.min} && ${x} <= ${nbitTop(dt)} && Number.isInteger(${x})) w.bits(${dt.n}, ${x} - ${dt.min}); else rt.wNbit(w, ${x}, ${dt.n}, ${dt.min}, ${nbitTop(dt)});`;
       case 'uint': {
         const max = typeof dt.max === 'number' ? dt.max : SAFE;
         return `if (typeof ${x} === 'number' && ${x} >= 0 && ${x} <= ${max} && Number.isInteger(${x})) w.uint(${x}); else rt.wUint(w, ${x}, ${this.constant(dt)});`;
@@ -210,7 +216,7 @@ class Emitter {
     // event code, CH (1 bit 0), value of n bits, EE (1 bit 0) in one write when it fits 24 bits
     const fold = (n: number, value: string) => `w.bits(${width + n + 2}, ((${code * 2 ** (n + 1)} | (${value})) * 2));`;
     if (dt.t === 'nbit' && width + dt.n + 2 <= 24)
-      return `if (typeof ${x} === 'number' && ${x} >= ${dt.min} && ${x} <= ${dt.min + 2 ** dt.n - 1} && Number.isInteger(${x})) ${fold(dt.n, `${x} - ${dt.min}`)} else { w.bits(${width + 1}, ${code * 2}); rt.wNbit(w, ${x}, ${dt.n}, ${dt.min}); w.bits(1, 0); }`;
+      return `if (typeof ${x} === 'number' && ${x} >= ${dt.min} && ${x} <= ${nbitTop(dt)} && Number.isInteger(${x})) ${fold(dt.n, `${x} - ${dt.min}`)} else { w.bits(${width + 1}, ${code * 2}); rt.wNbit(w, ${x}, ${dt.n}, ${dt.min}, ${nbitTop(dt)}); w.bits(1, 0); }`;
     if (dt.t === 'enum' && width + dt.n + 2 <= 24)
       return `{ const i = ${this.enumMap(dt)}.get(${x}); if (i === undefined) throw rt.badEnum(${this.constant(dt.values)}, ${x}); ${fold(dt.n, 'i')} }`;
     if (dt.t === 'bool' && width + 3 <= 24)

@@ -11,7 +11,7 @@ export type Datatype =
   /** Integer: sign bit then Unsigned Integer magnitude, within the schema's bounds if any */
   | { t: 'int'; big?: true; min?: number | string; max?: number | string }
   /** n-bit Unsigned Integer of (value - min): bounded ranges of 4096 values or fewer */
-  | { t: 'nbit'; n: number; min: number }
+  | { t: 'nbit'; n: number; min: number; max: number }
   | { t: 'string' }
   /** n-bit index into the enumeration, values in schema order */
   | { t: 'enum'; n: number; values: string[] }

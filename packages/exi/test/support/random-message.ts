@@ -37,7 +37,7 @@ export function randomValue(rnd: () => number, dt: Datatype, o: Required<RandomO
     case 'enum':
       return dt.values[int(dt.values.length)]!;
     case 'nbit':
-      return dt.min + int(2 ** dt.n);
+      return dt.min + int(dt.max - dt.min + 1);
     case 'uint': {
       const r = rnd();
       const cap = typeof dt.max === 'number' ? dt.max + 1 : 2 ** 53;
