@@ -267,6 +267,66 @@ class Emitter {
     return out.join('\n');
   }
 
+  /** A state with one production leading to the next state (a required element, attribute or
+   *  content in sequence) needs no dispatch: its case falls through to the next one. */
+  private linear(st: GrammarState, s: number): Production | undefined {
+    if (st.loop || st.p.length !== 1) return undefined;
+    const pr = st.p[0]!;
+    if (pr[0] === EV.EE) return pr;
+    if (pr[2] !== s + 1) return undefined;
+    return pr[0] === EV.AT || pr[0] === EV.CH || pr[0] === EV.SE ? pr : undefined;
+  }
+
+  private linearEnc(g: TypeGrammar, st: GrammarState, s: number): string | undefined {
+    const pr = this.linear(st, s);
+    if (!pr) return undefined;
+    const [kind, arg] = pr;
+    const name = JSON.stringify(g.name);
+    if (kind === EV.EE) return `case ${s}: w.bits(${st.w}, 0); break loop;`;
+    if (kind === EV.CH)
+      return `case ${s}: { const x = v.${CONTENT}; if (x === undefined) throw rt.missing(${name}, '${CONTENT}'); w.bits(${st.w}, 0); ${this.writeValue(g.content!, 'x')} used++; }`;
+    if (kind === EV.AT) {
+      const a = g.attrs[arg]!;
+      const key = JSON.stringify(a.key);
+      return `case ${s}: { const x = v[${key}]; if (x === undefined) throw rt.missing(${name}, ${JSON.stringify('@' + a.key)}); k = ${key}; w.bits(${st.w}, 0); ${this.writeValue(a.dt, 'x')} used++; }`;
+    }
+    const e = g.elems[arg]!;
+    if (e.array) return undefined;
+    const key = JSON.stringify(e.key);
+    return `case ${s}: { const x = v[${key}]; if (x === undefined) throw rt.missing(${name}, ${key}); k = ${key}; ${this.encChild(e.type, 'x', st.w, 0)} c${arg} = 1; n = 1; }`;
+  }
+
+  private linearDec(g: TypeGrammar, st: GrammarState, s: number): string | undefined {
+    const pr = this.linear(st, s);
+    if (!pr) return undefined;
+    const [kind, arg] = pr;
+    const code = `if (r.bits(${st.w}) !== 0) throw rt.second(r, ${st.w});`;
+    if (kind === EV.EE) return `case ${s}: ${code} return o;`;
+    if (kind === EV.CH) return `case ${s}: ${code} o.${CONTENT} = ${this.readValue(g.content!)};`;
+    if (kind === EV.AT) {
+      const a = g.attrs[arg]!;
+      return `case ${s}: ${code} k = ${JSON.stringify(a.key)}; o[${JSON.stringify(a.key)}] = ${this.readValue(a.dt)};`;
+    }
+    const e = g.elems[arg]!;
+    if (e.array) return undefined;
+    const key = JSON.stringify(e.key);
+    const child = this.tables.types[e.type]!;
+    const dt = child.content;
+    if (child.simple && dt) {
+      // event code 0, CH, the value and EE in one read where they fit 24 bits
+      const n = dt.t === 'nbit' || dt.t === 'enum' ? dt.n : dt.t === 'bool' ? 1 : -1;
+      const total = st.w + n + 2;
+      if (n > 0 && total <= 24) {
+        const value = `((y >>> 1) & ${2 ** n - 1})`;
+        const read =
+          dt.t === 'nbit' ? `${value} + ${dt.min}` : dt.t === 'enum' ? `rt.enumAt(${this.constant(dt.values)}, ${value}, r, ${n + 1})` : `(y & 2) === 2`;
+        return `case ${s}: k = ${key}; y = r.bits(${total}); if (y >= ${2 ** (n + 1)} || (y & 1) !== 0) throw rt.second(r, ${total}); o[${key}] = ${read}; n = 1;`;
+      }
+      return `case ${s}: k = ${key}; if (r.bits(${st.w + 1}) !== 0) throw rt.second(r, ${st.w + 1}); x = ${this.readValue(dt)}; if (r.bits(1) !== 0) throw rt.second(r, 1); o[${key}] = x; n = 1;`;
+    }
+    return `case ${s}: ${code} k = ${key}; ${this.decChild(e.type)} o[${key}] = x; n = 1;`;
+  }
+
   private stateBlocks(st: GrammarState, block: (prods: readonly Production[], w: number) => string): string {
     if (!st.loop) return block(st.p, st.w);
     const parts: string[] = [];
@@ -281,7 +341,7 @@ class Emitter {
     if (g.simple) return `function E${id}(w, v) { w.bits(1, 0); ${this.writeValue(g.content!, 'v')} w.bits(1, 0); }`;
     const name = JSON.stringify(g.name);
     const counters = g.elems.map((_, j) => `c${j} = 0`).join(', ');
-    const cases = g.states.map((st, s) => `case ${s}: {\n${this.stateBlocks(st, (p, w) => this.encBlock(g, s, p, w))}\n}`).join('\n');
+    const cases = g.states.map((st, s) => this.linearEnc(g, st, s) ?? `case ${s}: {\n${this.stateBlocks(st, (p, w) => this.encBlock(g, s, p, w))}\n}`).join('\n');
     const finish = g.elems
       .map((e, j) => {
         const key = JSON.stringify(e.key);
@@ -333,7 +393,7 @@ ${cases}
   decoder(id: number): string {
     const g = this.tables.types[id]!;
     if (g.simple) return `function D${id}(r) { let x, y; if (r.bits(1) !== 0) throw rt.second(r, 1); x = ${this.readValue(g.content!)}; if (r.bits(1) !== 0) throw rt.second(r, 1); return x; }`;
-    const cases = g.states.map((st, s) => `case ${s}: {\n${this.stateBlocks(st, (p, w) => this.decBlock(g, s, p, w))}\n}`).join('\n');
+    const cases = g.states.map((st, s) => this.linearDec(g, st, s) ?? `case ${s}: {\n${this.stateBlocks(st, (p, w) => this.decBlock(g, s, p, w))}\n}`).join('\n');
     return `function D${id}(r) {
   const o = {};
   let s = 0, n = 0, k = '', x, y;
