@@ -19,6 +19,13 @@ export interface CompiledCodec {
 const SAFE = Number.MAX_SAFE_INTEGER;
 const CONTENT = 'CONTENT';
 
+const bigBounds = new Map<string, bigint>();
+function bigBound(s: string): bigint {
+  let b = bigBounds.get(s);
+  if (b === undefined) bigBounds.set(s, (b = BigInt(s)));
+  return b;
+}
+
 /** Helpers the generated code calls on its slow and error paths. */
 export const rt = {
   at(e: unknown, key: string): unknown {
@@ -60,8 +67,8 @@ export const rt = {
   },
   outOfRange(n: number | bigint, dt: { min?: number | string; max?: number | string }): boolean {
     const { min, max } = dt;
-    if (max !== undefined && n > (typeof max === 'number' ? max : BigInt(max))) return true;
-    if (min !== undefined && n < (typeof min === 'number' ? min : BigInt(min))) return true;
+    if (max !== undefined && n > (typeof max === 'number' ? max : bigBound(max))) return true;
+    if (min !== undefined && n < (typeof min === 'number' ? min : bigBound(min))) return true;
     return false;
   },
   wUint(w: BitWriter, x: unknown, dt: Datatype & { t: 'uint' }): void {
@@ -111,6 +118,10 @@ export const rt = {
     const v = typeof m === 'bigint' ? (neg ? -m - 1n : m) : neg ? -m - 1 : m;
     if (rt.outOfRange(v, dt)) throw new ExiError('INVALID_VALUE', `integer ${v} out of range`, at);
     return v;
+  },
+  checkBig(x: bigint, dt: { min?: number | string; max?: number | string }, r: BitReader): bigint {
+    if (rt.outOfRange(x, dt)) throw new ExiError('INVALID_VALUE', `integer ${x} out of range`, r.bitPosition);
+    return x;
   },
   range(x: unknown, r: BitReader): never {
     throw new ExiError('INVALID_VALUE', `integer ${String(x)} out of range`, r.bitPosition);
@@ -199,10 +210,13 @@ class Emitter {
       case 'uint':
         if (dt.max === undefined) return `r.uint()`;
         if (typeof dt.max === 'number') return `((x = r.uint()), typeof x === 'number' && x <= ${dt.max} ? x : rt.range(x, r))`;
-        return `rt.rUint(r, ${this.constant(dt)})`;
+        // a bound beyond 2^53 (xs:unsignedLong): only a bigint can break it
+        return `((x = r.uint()), typeof x === 'number' ? x : rt.checkBig(x, ${this.constant(dt)}, r))`;
       case 'int':
         if (typeof dt.max === 'number' && typeof dt.min === 'number')
           return `((y = r.bits(1)), (x = r.uint()), typeof x === 'number' && (x = y === 1 ? -x - 1 : x) >= ${dt.min} && x <= ${dt.max} ? x : rt.range(x, r))`;
+        if (typeof dt.max !== 'number' && typeof dt.min !== 'number')
+          return `((y = r.bits(1)), (x = r.uint()), typeof x === 'number' ? (y === 1 ? -x - 1 : x) : rt.checkBig(y === 1 ? -x - 1n : x, ${this.constant(dt)}, r))`;
         return `rt.rInt(r, ${this.constant(dt)})`;
     }
   }
