@@ -105,7 +105,17 @@ export class BitReader {
     const chars = this.chars;
     chars.length = 0;
     let ascii = true;
-    for (let i = 0; i < len; i++) {
+    let i = 0;
+    // three ASCII code points per read, while they are ASCII
+    for (; i + 3 <= len; i += 3) {
+      const t = this.bits(24);
+      if ((t & 0x808080) !== 0) {
+        this.p -= 24;
+        break;
+      }
+      chars.push(t >>> 16, (t >>> 8) & 0xff, t & 0xff);
+    }
+    for (; i < len; i++) {
       const c = this.bits(8);
       if (c < 128) chars.push(c);
       else {
@@ -144,7 +154,12 @@ export class BitReader {
       this.p += n * 8;
       return s;
     }
-    for (let i = 0; i < n; i++) s += HEX[this.bits(8)];
+    let i = 0;
+    for (; i + 3 <= n; i += 3) {
+      const t = this.bits(24);
+      s += HEX[t >>> 16]! + HEX[(t >>> 8) & 0xff]! + HEX[t & 0xff]!;
+    }
+    for (; i < n; i++) s += HEX[this.bits(8)];
     return s;
   }
 }

@@ -9,6 +9,23 @@ for (let i = 0; i < 16; i++) {
   HEX_VALUE[HEX.toUpperCase().charCodeAt(i)] = i;
 }
 
+// Results are views into 64 KiB slabs, as Node does for small Buffers: a fresh Uint8Array of
+// more than 64 bytes is an off-heap allocation that costs more than encoding the message.
+const SLAB = 64 * 1024;
+let slab = new Uint8Array(SLAB);
+let slabOffset = 0;
+function pooledCopy(src: Uint8Array, n: number): Uint8Array {
+  if (n > SLAB / 8) return src.slice(0, n);
+  if (slabOffset + n > SLAB) {
+    slab = new Uint8Array(SLAB);
+    slabOffset = 0;
+  }
+  const out = slab.subarray(slabOffset, slabOffset + n);
+  out.set(src.subarray(0, n));
+  slabOffset = (slabOffset + n + 7) & ~7;
+  return out;
+}
+
 export class BitWriter {
   private buf: Uint8Array;
   private pos = 0;
@@ -87,8 +104,11 @@ export class BitWriter {
     }
     if (ascii) {
       this.uint(s.length + 2);
-      this.grow(s.length + 1);
-      for (let i = 0; i < s.length; i++) this.bits(8, s.charCodeAt(i));
+      this.grow(s.length + 4);
+      // three 8-bit code points per write
+      let i = 0;
+      for (; i + 3 <= s.length; i += 3) this.bits(24, (s.charCodeAt(i) << 16) | (s.charCodeAt(i + 1) << 8) | s.charCodeAt(i + 2));
+      for (; i < s.length; i++) this.bits(8, s.charCodeAt(i));
       return;
     }
     const cps = Array.from(s, (c) => c.codePointAt(0)!);
@@ -101,15 +121,24 @@ export class BitWriter {
     if (hex.length % 2 !== 0) throw new ExiError('INVALID_VALUE', `${what}: odd number of hex digits`);
     const n = hex.length >> 1;
     this.uint(n);
-    this.grow(n + 1);
+    this.grow(n + 4);
+    let acc = 0;
+    let k = 0;
     for (let i = 0; i < n; i++) {
       const c1 = hex.charCodeAt(2 * i);
       const c2 = hex.charCodeAt(2 * i + 1);
       const hi = c1 < 128 ? HEX_VALUE[c1]! : -1;
       const lo = c2 < 128 ? HEX_VALUE[c2]! : -1;
       if (hi < 0 || lo < 0) throw new ExiError('INVALID_VALUE', `${what}: not a hex string`);
-      this.bits(8, (hi << 4) | lo);
+      // three bytes per write
+      acc = (acc << 8) | (hi << 4) | lo;
+      if (++k === 3) {
+        this.bits(24, acc);
+        acc = 0;
+        k = 0;
+      }
     }
+    if (k) this.bits(8 * k, acc);
   }
 
   /** Pads the last byte with zero bits and returns a copy of the stream. */
@@ -120,6 +149,6 @@ export class BitWriter {
       this.acc = 0;
       this.nacc = 0;
     }
-    return this.buf.slice(0, this.pos);
+    return pooledCopy(this.buf, this.pos);
   }
 }

@@ -144,7 +144,10 @@ class Emitter {
   private readonly consts: unknown[] = [];
   private readonly constNames = new Map<unknown, string>();
 
-  constructor(private readonly tables: CodecTables) {}
+  constructor(
+    private readonly tables: CodecTables,
+    private readonly checkKeys = true,
+  ) {}
 
   /** A closure constant (datatype, enum map), referenced by name from generated code. */
   constant(v: unknown): string {
@@ -374,9 +377,9 @@ ${cases}
       }
     }
     ${finish}
-    let m = 0;
+    ${this.checkKeys ? `let m = 0;
     for (const q in v) if (v[q] !== undefined) m++;
-    if (m !== used) throw rt.unknownKey(v, ${keys}, ${name});
+    if (m !== used) throw rt.unknownKey(v, ${keys}, ${name});` : ''}
   } catch (e) { throw rt.at(e, k); }
 }`;
   }
@@ -432,8 +435,8 @@ ${cases}
   }
 }
 
-export function compileCodec(tables: CodecTables): CompiledCodec {
-  return new Emitter(tables).build();
+export function compileCodec(tables: CodecTables, checkKeys = true): CompiledCodec {
+  return new Emitter(tables, checkKeys).build();
 }
 
 export type { ExiObject };
