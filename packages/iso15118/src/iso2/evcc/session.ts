@@ -1,0 +1,217 @@
+// One EVCC session: from each response to the next request, as ISO 15118-2 §8.8 orders them.
+// Pure: the EV process sends, times and traces. A FAILED response code, an unexpected response or
+// a response for another session ends the session [V2G2-539, V2G2-540].
+import type { Iso2 } from '@v2xsim/exi';
+import { isAc, num, pv } from '../physical.js';
+import { messageName, v2gMessage, type Body, type MessageName } from '../messages.js';
+import type { EvccEv } from './ev-port.js';
+
+type V2G = { V2G_Message: Iso2.V2G_MessageType };
+
+export interface EvccStep {
+  /** the next request, or null when the session is over */
+  request: V2G | null;
+  /** the name of the request (for timeouts and traces) */
+  name?: MessageName;
+  /** wait this long before sending (EVSEProcessing Ongoing, pre-charge, the charge loop cycle) */
+  delayMs: number;
+  /** set when the session ended abnormally */
+  error?: string;
+}
+
+export interface EvccOptions {
+  /** pause between repeated requests while the EVSE says Ongoing, ms */
+  ongoingDelayMs?: number;
+  /** charge loop cycle, ms */
+  loopDelayMs?: number;
+  /** PreCharge is done when the EVSE voltage is this close to the target, V */
+  preChargeToleranceV?: number;
+  /** resume a paused session */
+  resumeSessionId?: string;
+}
+
+type Expect = 'SessionSetupRes' | 'ServiceDiscoveryRes' | 'PaymentServiceSelectionRes' | 'AuthorizationRes' | 'ChargeParameterDiscoveryRes'
+  | 'CableCheckRes' | 'PreChargeRes' | 'PowerDeliveryRes' | 'CurrentDemandRes' | 'ChargingStatusRes' | 'WeldingDetectionRes' | 'SessionStopRes';
+
+export class EvccSession {
+  private sessionId = '00';
+  private expect: Expect = 'SessionSetupRes';
+  private progress: 'Start' | 'Stop' | 'Renegotiate' = 'Start';
+  private tupleId = 1;
+  private readonly o: Required<Omit<EvccOptions, 'resumeSessionId'>>;
+  /** the negotiated SessionID */
+  get id(): string {
+    return this.sessionId;
+  }
+
+  constructor(
+    private readonly ev: EvccEv,
+    opts: EvccOptions = {},
+  ) {
+    this.o = { ongoingDelayMs: opts.ongoingDelayMs ?? 100, loopDelayMs: opts.loopDelayMs ?? 100, preChargeToleranceV: opts.preChargeToleranceV ?? 10 };
+    if (opts.resumeSessionId) this.sessionId = opts.resumeSessionId;
+  }
+
+  start(): EvccStep {
+    return this.send({ SessionSetupReq: { EVCCID: this.ev.evccId } }, 0);
+  }
+
+  private send(body: Body, delayMs: number): EvccStep {
+    const name = messageName(body)!;
+    this.expect = name.replace(/Req$/, 'Res') as Expect;
+    return { request: v2gMessage(this.sessionId, body), name, delayMs };
+  }
+
+  private end(error?: string): EvccStep {
+    return { request: null, delayMs: 0, ...(error ? { error } : {}) };
+  }
+
+  private dcStatus(): Iso2.DC_EVStatusType {
+    const r = this.ev.dcRequest();
+    return { EVReady: true, EVErrorCode: 'NO_ERROR', EVRESSSOC: Math.round(r.soc) };
+  }
+
+  onResponse(doc: V2G): EvccStep {
+    const { Header, Body } = doc.V2G_Message;
+    const name = messageName(Body);
+    if (name !== this.expect) return this.end(`expected ${this.expect}, got ${name ?? 'an empty body'}`);
+    const res = Body[name] as { ResponseCode: string };
+    if (res.ResponseCode.startsWith('FAILED')) return this.end(`${name}: ${res.ResponseCode}`);
+    if (name !== 'SessionSetupRes' && Header.SessionID.toLowerCase() !== this.sessionId) return this.end(`${name} for another session ${Header.SessionID}`);
+    const mode = this.ev.energyTransferMode;
+    switch (name) {
+      case 'SessionSetupRes':
+        this.sessionId = Header.SessionID.toLowerCase();
+        return this.send({ ServiceDiscoveryReq: {} }, 0);
+      case 'ServiceDiscoveryRes': {
+        const sd = Body.ServiceDiscoveryRes!;
+        if (!sd.ChargeService.SupportedEnergyTransferMode.EnergyTransferMode.includes(mode)) return this.end(`the EVSE does not offer ${mode}`);
+        if (!sd.PaymentOptionList.PaymentOption.includes('ExternalPayment')) return this.end('the EVSE offers no external payment (EIM)');
+        return this.send({ PaymentServiceSelectionReq: { SelectedPaymentOption: 'ExternalPayment', SelectedServiceList: { SelectedService: [{ ServiceID: sd.ChargeService.ServiceID }] } } }, 0);
+      }
+      case 'PaymentServiceSelectionRes':
+        return this.send({ AuthorizationReq: {} }, 0);
+      case 'AuthorizationRes':
+        return Body.AuthorizationRes!.EVSEProcessing === 'Finished' ? this.chargeParameterDiscovery() : this.send({ AuthorizationReq: {} }, this.o.ongoingDelayMs);
+      case 'ChargeParameterDiscoveryRes': {
+        const cpd = Body.ChargeParameterDiscoveryRes!;
+        if (cpd.EVSEProcessing !== 'Finished') return this.chargeParameterDiscovery(this.o.ongoingDelayMs);
+        const tuple = cpd.SAScheduleList?.SAScheduleTuple[0];
+        if (!tuple) return this.end('no SAScheduleTuple in ChargeParameterDiscoveryRes');
+        this.tupleId = tuple.SAScheduleTupleID;
+        this.ev.schedule(tuple.PMaxSchedule.PMaxScheduleEntry.map((e) => ({ startS: e.RelativeTimeInterval?.start ?? 0, pMaxW: num(e.PMax) ?? 0 })));
+        if (this.progress === 'Renegotiate' || isAc(mode)) return this.powerDelivery('Start');
+        return this.send({ CableCheckReq: { DC_EVStatus: this.dcStatus() } }, 0);
+      }
+      case 'CableCheckRes':
+        return Body.CableCheckRes!.EVSEProcessing === 'Finished' ? this.preCharge(0) : this.send({ CableCheckReq: { DC_EVStatus: this.dcStatus() } }, this.o.ongoingDelayMs);
+      case 'PreChargeRes': {
+        const present = num(Body.PreChargeRes!.EVSEPresentVoltage) ?? 0;
+        const target = this.ev.preChargeTarget().voltage;
+        return Math.abs(present - target) <= this.o.preChargeToleranceV ? this.powerDelivery('Start') : this.preCharge(this.o.ongoingDelayMs);
+      }
+      case 'PowerDeliveryRes':
+        if (this.progress === 'Start') return this.loop(0);
+        if (this.progress === 'Renegotiate') return this.chargeParameterDiscovery();
+        return isAc(mode) ? this.sessionStop() : this.send({ WeldingDetectionReq: { DC_EVStatus: this.dcStatus() } }, 0);
+      case 'CurrentDemandRes': {
+        const cd = Body.CurrentDemandRes!;
+        this.ev.dcOutput(num(cd.EVSEPresentVoltage) ?? 0, num(cd.EVSEPresentCurrent) ?? 0);
+        return this.afterLoopStep(cd.DC_EVSEStatus.EVSENotification);
+      }
+      case 'ChargingStatusRes': {
+        const cs = Body.ChargingStatusRes!;
+        this.ev.acStatus(num(cs.EVSEMaxCurrent));
+        return this.afterLoopStep(cs.AC_EVSEStatus.EVSENotification);
+      }
+      case 'WeldingDetectionRes':
+        return this.sessionStop();
+      case 'SessionStopRes':
+        return this.end();
+    }
+  }
+
+  private afterLoopStep(notification: 'None' | 'StopCharging' | 'ReNegotiation'): EvccStep {
+    if (notification === 'StopCharging' || this.ev.wantsToStop()) return this.powerDelivery('Stop');
+    if (notification === 'ReNegotiation' || this.ev.wantsRenegotiation()) return this.powerDelivery('Renegotiate');
+    return this.loop(this.o.loopDelayMs);
+  }
+
+  private chargeParameterDiscovery(delayMs = 0): EvccStep {
+    const p = this.ev.chargeParameters();
+    const mode = this.ev.energyTransferMode;
+    const req: Iso2.ChargeParameterDiscoveryReqType = isAc(mode)
+      ? {
+          RequestedEnergyTransferMode: mode,
+          AC_EVChargeParameter: {
+            ...(p.departureTimeS !== undefined ? { DepartureTime: Math.round(p.departureTimeS) } : {}),
+            EAmount: pv(p.energyRequestWh, 'Wh'),
+            EVMaxVoltage: pv(p.maxVoltage, 'V'),
+            EVMaxCurrent: pv(p.maxCurrent, 'A'),
+            EVMinCurrent: pv(p.minCurrent, 'A'),
+          },
+        }
+      : {
+          RequestedEnergyTransferMode: mode,
+          DC_EVChargeParameter: {
+            ...(p.departureTimeS !== undefined ? { DepartureTime: Math.round(p.departureTimeS) } : {}),
+            DC_EVStatus: this.dcStatus(),
+            EVMaximumCurrentLimit: pv(p.maxCurrent, 'A'),
+            EVMaximumPowerLimit: pv(p.maxPower, 'W'),
+            EVMaximumVoltageLimit: pv(p.maxVoltage, 'V'),
+            EVEnergyCapacity: pv(p.energyCapacityWh, 'Wh'),
+            EVEnergyRequest: pv(p.energyRequestWh, 'Wh'),
+            ...(p.fullSoc !== undefined ? { FullSOC: Math.round(p.fullSoc) } : {}),
+            ...(p.bulkSoc !== undefined ? { BulkSOC: Math.round(p.bulkSoc) } : {}),
+          },
+        };
+    return this.send({ ChargeParameterDiscoveryReq: req }, delayMs);
+  }
+
+  private preCharge(delayMs: number): EvccStep {
+    const t = this.ev.preChargeTarget();
+    return this.send({ PreChargeReq: { DC_EVStatus: this.dcStatus(), EVTargetVoltage: pv(t.voltage, 'V'), EVTargetCurrent: pv(t.current, 'A') } }, delayMs);
+  }
+
+  private powerDelivery(progress: 'Start' | 'Stop' | 'Renegotiate'): EvccStep {
+    this.progress = progress;
+    const dc = !isAc(this.ev.energyTransferMode);
+    const r = dc ? this.ev.dcRequest() : undefined;
+    return this.send(
+      {
+        PowerDeliveryReq: {
+          ChargeProgress: progress,
+          SAScheduleTupleID: this.tupleId,
+          ...(dc ? { DC_EVPowerDeliveryParameter: { DC_EVStatus: this.dcStatus(), ChargingComplete: progress === 'Stop' && r!.chargingComplete } } : {}),
+        },
+      },
+      0,
+    );
+  }
+
+  private loop(delayMs: number): EvccStep {
+    if (isAc(this.ev.energyTransferMode)) return this.send({ ChargingStatusReq: {} }, delayMs);
+    const r = this.ev.dcRequest();
+    return this.send(
+      {
+        CurrentDemandReq: {
+          DC_EVStatus: this.dcStatus(),
+          EVTargetCurrent: pv(r.targetCurrent, 'A'),
+          EVMaximumVoltageLimit: pv(r.maxVoltage, 'V'),
+          EVMaximumCurrentLimit: pv(r.maxCurrent, 'A'),
+          EVMaximumPowerLimit: pv(r.maxPower, 'W'),
+          BulkChargingComplete: r.bulkChargingComplete,
+          ChargingComplete: r.chargingComplete,
+          ...(r.remainingTimeToFullSocS !== undefined ? { RemainingTimeToFullSoC: pv(r.remainingTimeToFullSocS, 's') } : {}),
+          ...(r.remainingTimeToBulkSocS !== undefined ? { RemainingTimeToBulkSoC: pv(r.remainingTimeToBulkSocS, 's') } : {}),
+          EVTargetVoltage: pv(r.targetVoltage, 'V'),
+        },
+      },
+      delayMs,
+    );
+  }
+
+  private sessionStop(): EvccStep {
+    return this.send({ SessionStopReq: { ChargingSession: this.ev.stopMode() } }, 0);
+  }
+}

@@ -1,0 +1,48 @@
+// The data of one SECC session, shared by its states.
+import type { Iso2 } from '@v2xsim/exi';
+import type { EnergyTransferMode, PaymentOption, ResponseCode } from '../physical.js';
+import type { Body, MessageName } from '../messages.js';
+import type { SeccEvse } from './evse-port.js';
+
+export interface SeccContext {
+  evse: SeccEvse;
+  sessionId: string;
+  evccId?: string;
+  paymentOption?: PaymentOption;
+  transferMode?: EnergyTransferMode;
+  saScheduleTupleId: number;
+  /** the EV's last charge parameters (kept for renegotiation) */
+  chargeParameters?: Iso2.ChargeParameterDiscoveryReqType;
+  /** between PowerDelivery(Renegotiate) and the new schedule */
+  renegotiating?: boolean;
+  /** set when the session ends; the connection is closed after the response */
+  stopped?: 'Terminate' | 'Pause' | 'Error';
+}
+
+/** What a state returns for one request. */
+export interface StateResult {
+  response: Body;
+  /** the next state's name, or null when the session is over (close the connection) */
+  next: SeccStateName | null;
+}
+
+export interface SeccState {
+  readonly name: SeccStateName;
+  /** the request messages this state accepts; any other is a sequence error [V2G2-538] */
+  readonly accepts: readonly MessageName[];
+  handle(request: MessageName, body: Body, ctx: SeccContext): StateResult;
+}
+
+export type SeccStateName =
+  | 'WaitSessionSetup'
+  | 'WaitServiceDiscovery'
+  | 'WaitPaymentServiceSelection'
+  | 'WaitAuthorization'
+  | 'WaitChargeParameterDiscovery'
+  | 'WaitCableCheck'
+  | 'WaitPreCharge'
+  | 'WaitPowerDelivery'
+  | 'Charging'
+  | 'WaitSessionStop';
+
+export type { ResponseCode };

@@ -1,0 +1,14 @@
+// SessionSetup: a new session gets a fresh SessionID; the EVCCID is kept for OCPP and traces.
+import type { SeccState } from '../context.js';
+
+export const waitSessionSetup: SeccState = {
+  name: 'WaitSessionSetup',
+  accepts: ['SessionSetupReq'],
+  handle(_req, body, ctx) {
+    ctx.evccId = body.SessionSetupReq!.EVCCID;
+    return {
+      response: { SessionSetupRes: { ResponseCode: 'OK_NewSessionEstablished', EVSEID: ctx.evse.evseId, EVSETimeStamp: Math.floor(Date.now() / 1000) } },
+      next: 'WaitServiceDiscovery',
+    };
+  },
+};
