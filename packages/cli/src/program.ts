@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerExiCommand, type CliIo } from './commands/exi.js';
+import { registerPkiCommand } from './commands/pki.js';
 
 export type { CliIo } from './commands/exi.js';
 
@@ -56,6 +57,7 @@ export function buildProgram(io?: CliIo): Command {
     });
   }
   registerExiCommand(program, io);
+  registerPkiCommand(program, io);
   program.addHelpText(
     'after',
     `

@@ -39,14 +39,21 @@ function timeLoop(fn, n) {
   return Number(process.hrtime.bigint() - t0);
 }
 
-/** Median ns/op over BATCHES batches, after a warm-up that also sizes the batches. */
+/** Median ns/op over BATCHES batches, after a warm-up and a (warm) calibration run that sizes them. */
 function measure(fn) {
-  const warm = timeLoop(fn, WARMUP) / WARMUP;
-  const iter = Math.min(MAX_ITER, Math.max(MIN_ITER, Math.ceil(BATCH_NS / warm)));
+  timeLoop(fn, WARMUP);
+  const calibration = Math.max(1000, WARMUP >> 2);
+  const est = timeLoop(fn, calibration) / calibration;
+  const iter = Math.min(MAX_ITER, Math.max(MIN_ITER, Math.ceil((1.2 * BATCH_NS) / est)));
   const per = [];
-  for (let b = 0; b < BATCHES; b++) per.push(timeLoop(fn, iter) / iter);
+  let shortest = Infinity;
+  for (let b = 0; b < BATCHES; b++) {
+    const ns = timeLoop(fn, iter);
+    shortest = Math.min(shortest, ns);
+    per.push(ns / iter);
+  }
   per.sort((a, b) => a - b);
-  return { median: per[per.length >> 1], min: per[0], max: per[per.length - 1], iterations: iter };
+  return { median: per[per.length >> 1], min: per[0], max: per[per.length - 1], iterations: iter, shortestBatchMs: shortest / 1e6 };
 }
 
 // Round-trip first: a benchmark of a codec that gets the message wrong would be meaningless.
@@ -83,6 +90,7 @@ for (const m of prepared) {
     encodeSpreadNs: [Math.round(enc.min), Math.round(enc.max)],
     decodeSpreadNs: [Math.round(dec.min), Math.round(dec.max)],
     iterations: { encode: enc.iterations, decode: dec.iterations },
+    shortestBatchMs: round2(Math.min(enc.shortestBatchMs, dec.shortestBatchMs)),
     cEncodeNs: m.c.encode,
     cDecodeNs: m.c.decode,
     encodeRatio: round2(enc.median / m.c.encode),
@@ -90,6 +98,11 @@ for (const m of prepared) {
   });
 }
 const seconds = (Date.now() - started) / 1000;
+/** widest batch spread, (slowest - fastest) / median: a noisy machine shows here */
+const spread = Math.max(
+  ...results.flatMap((r) => [(r.encodeSpreadNs[1] - r.encodeSpreadNs[0]) / r.encodeNs, (r.decodeSpreadNs[1] - r.decodeSpreadNs[0]) / r.decodeNs]),
+);
+const load = os.loadavg()[0];
 const worst = Math.max(...results.flatMap((r) => [r.encodeRatio, r.decodeRatio]));
 const ok = worst <= TARGET_RATIO;
 
@@ -107,6 +120,8 @@ if (args.has('--json')) {
         warmup: WARMUP,
         batches: BATCHES,
         seconds,
+        loadAverage: round2(load),
+        maxBatchSpread: round2(spread),
         targetRatio: TARGET_RATIO,
         worstRatio: worst,
         ok,
@@ -137,6 +152,7 @@ if (args.has('--json')) {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
   console.log(`\nworst ratio ${worst.toFixed(2)} (target ≤ ${TARGET_RATIO}): ${ok ? 'OK' : 'ABOVE TARGET'} — ${seconds.toFixed(1)} s`);
+  console.log(`batches differ by up to ${Math.round(spread * 100)}%; load average ${load.toFixed(2)} on ${os.cpus().length} cores${load > 0.5 ? ' (other work on the machine: figures are noisy)' : ''}`);
 }
 if (sink === -1) console.log('unreachable');
 process.exit(args.has('--check') && !ok ? 1 : 0);

@@ -139,7 +139,10 @@ export class BitReader {
       for (let i = 0; i < chars.length; i += 4096) s += String.fromCharCode.apply(null, chars.slice(i, i + 4096));
       return s;
     }
-    return String.fromCodePoint(...chars);
+    // in slices: a spread of 100k+ arguments overflows the call stack
+    let s = '';
+    for (let j = 0; j < chars.length; j += 4096) s += String.fromCodePoint(...chars.slice(j, j + 4096));
+    return s;
   }
 
   /** EXI Binary as a lowercase hex string. */

@@ -115,7 +115,7 @@ export const rt = {
     const neg = r.bits(1) === 1;
     const at = r.bitPosition;
     const m = r.uint();
-    const v = typeof m === 'bigint' ? (neg ? -m - 1n : m) : neg ? -m - 1 : m;
+    const v = typeof m === 'bigint' || (neg && m >= SAFE) ? (neg ? -BigInt(m) - 1n : BigInt(m)) : neg ? -m - 1 : m;
     if (rt.outOfRange(v, dt)) throw new ExiError('INVALID_VALUE', `integer ${v} out of range`, at);
     return v;
   },
@@ -219,7 +219,8 @@ class Emitter {
         if (typeof dt.max === 'number' && typeof dt.min === 'number')
           return `((y = r.bits(1)), (x = r.uint()), typeof x === 'number' && (x = y === 1 ? -x - 1 : x) >= ${dt.min} && x <= ${dt.max} ? x : rt.range(x, r))`;
         if (typeof dt.max !== 'number' && typeof dt.min !== 'number')
-          return `((y = r.bits(1)), (x = r.uint()), typeof x === 'number' ? (y === 1 ? -x - 1 : x) : rt.checkBig(y === 1 ? -x - 1n : x, ${this.constant(dt)}, r))`;
+          // -(2^53) is exact but not a safe integer: it is a bigint, like every value beyond 2^53
+          return `((y = r.bits(1)), (x = r.uint()), typeof x === 'number' && (y === 0 || x < ${Number.MAX_SAFE_INTEGER}) ? (y === 1 ? -x - 1 : x) : rt.checkBig(y === 1 ? -BigInt(x) - 1n : BigInt(x), ${this.constant(dt)}, r))`;
         return `rt.rInt(r, ${this.constant(dt)})`;
     }
   }

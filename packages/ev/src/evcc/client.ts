@@ -1,0 +1,103 @@
+// The EVCC of the EV process: connects to the SECC (TCP or TLS), offers its protocols in
+// SupportedAppProtocol, then runs the session with the standard's timeouts: a response later than
+// V2G_EVCC_Msg_Timeout stops the session and closes TCP [V2G2-036]. Every message is traced with
+// its response time against the budget.
+import { getCodec, type ExiObject } from '@v2xsim/exi';
+import {
+  V2gtpPayloadType,
+  appProtocolReq,
+  chosenAppProtocol,
+  connectToSecc,
+  evccMessageTimeout,
+  iso2,
+  isV2gTransportError,
+  type AppProtocolId,
+  type AppProtocolInfo,
+  type EvccTlsOptions,
+  type V2gConnection,
+} from '@v2xsim/iso15118';
+import type { TraceTiming, Tracer } from '@v2xsim/trace';
+
+export interface EvccClientOptions {
+  ev: iso2.EvccEv;
+  /** protocols to offer, most preferred first */
+  protocols: readonly AppProtocolId[];
+  host: string;
+  port: number;
+  tls?: EvccTlsOptions;
+  tracer: Tracer;
+  session?: iso2.EvccOptions;
+}
+
+export interface EvccSessionSummary {
+  protocol?: string;
+  namespace?: string;
+  sessionId?: string;
+  /** requests sent, by message name */
+  messages: Record<string, number>;
+  /** responses that took longer than their budget (V2G_EVCC_Msg_Timeout) */
+  breaches: { message: string; elapsedMs: number; budgetMs: number }[];
+  ok: boolean;
+  error?: string;
+}
+
+const PROTOCOL_NAME: Record<string, string> = { din: 'din70121', iso2: 'iso15118-2', 'iso2-scale': 'iso15118-2' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runEvccSession(opts: EvccClientOptions): Promise<EvccSessionSummary> {
+  const summary: EvccSessionSummary = { messages: {}, breaches: [], ok: false };
+  let conn: V2gConnection;
+  try {
+    conn = await connectToSecc({ host: opts.host, port: opts.port, ...(opts.tls ? { tls: opts.tls } : {}) });
+  } catch (e) {
+    return { ...summary, error: `connect: ${String(e)}` };
+  }
+  const peer = `[${opts.host}]:${opts.port}`;
+  const trace = (direction: 'tx' | 'rx', protocol: string, message: string, extra: Partial<Parameters<Tracer['message']>[0]>) =>
+    opts.tracer.message({ protocol, direction, message, peer, ...extra });
+
+  /** one request → response exchange with its timeout and budget */
+  const exchange = async (proto: 'din' | 'iso2', codecId: string, protocolName: string, name: string, doc: object, correlationId?: string) => {
+    const codec = getCodec(codecId);
+    const bytes = codec.encode(doc as ExiObject);
+    const budgetMs = evccMessageTimeout(proto, name);
+    summary.messages[name] = (summary.messages[name] ?? 0) + 1;
+    const t0 = performance.now();
+    await conn.send(V2gtpPayloadType.Exi, bytes);
+    trace('tx', protocolName, name, { size: bytes.length, body: doc, ...(correlationId ? { correlationId } : {}) });
+    const msg = await conn.receive({ timeoutMs: budgetMs });
+    const elapsedMs = performance.now() - t0;
+    const timing: TraceTiming = { kind: 'evcc-msg-timeout', elapsedMs, budgetMs, breach: elapsedMs > budgetMs };
+    if (timing.breach) summary.breaches.push({ message: name, elapsedMs, budgetMs });
+    const res = codec.decode(msg.payload);
+    const resName = Object.keys(res)[0] === 'V2G_Message' ? (iso2.messageName((res as unknown as { V2G_Message: { Body: iso2.Body } }).V2G_Message.Body) ?? 'V2G_Message') : Object.keys(res)[0]!;
+    trace('rx', protocolName, resName, { size: msg.payload.length, body: res, timing, ...(correlationId ? { correlationId } : {}) });
+    return res;
+  };
+
+  let protocol: AppProtocolInfo | undefined;
+  try {
+    const sap = await exchange('iso2', 'apphand', 'apphand', 'supportedAppProtocolReq', appProtocolReq(opts.protocols));
+    protocol = chosenAppProtocol(opts.protocols, (sap as unknown as { supportedAppProtocolRes: Parameters<typeof chosenAppProtocol>[1] }).supportedAppProtocolRes);
+    if (!protocol) throw new Error('SupportedAppProtocol: no common protocol');
+    summary.protocol = protocol.id;
+    summary.namespace = protocol.namespace;
+    if (protocol.id !== 'iso2' && protocol.id !== 'iso2-scale') throw new Error(`${protocol.id} sessions are not run by this EVCC yet`);
+    const session = new iso2.EvccSession(opts.ev, opts.session);
+    let step = session.start();
+    while (step.request) {
+      if (step.delayMs > 0) await sleep(step.delayMs);
+      const res = await exchange('iso2', protocol.codec, PROTOCOL_NAME[protocol.id]!, step.name!, step.request, session.id);
+      step = session.onResponse(res as unknown as Parameters<iso2.EvccSession['onResponse']>[0]);
+    }
+    summary.sessionId = session.id;
+    if (step.error) throw new Error(step.error);
+    summary.ok = true;
+  } catch (e) {
+    // [V2G2-036], [V2G2-539]: on a timeout or a FAILED response the EVCC stops and closes TCP
+    summary.error = isV2gTransportError(e) && e.code === 'RECEIVE_TIMEOUT' ? `timeout: ${e.message}` : e instanceof Error ? e.message : String(e);
+  } finally {
+    await conn.close();
+  }
+  return summary;
+}

@@ -1,0 +1,1 @@
+export { runEvccSession, type EvccClientOptions, type EvccSessionSummary } from './client.js';

@@ -1,0 +1,4 @@
+// The simulation clock lives here until a shared package exists (every process needs it).
+export * from './sim-clock.js';
+export * from './model/index.js';
+export * from './evcc/index.js';

@@ -1,0 +1,1 @@
+export { SeccServer, type SeccServerOptions, type SeccSessionEnd } from './server.js';

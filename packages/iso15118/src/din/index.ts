@@ -1,0 +1,7 @@
+export * from './physical.js';
+export * from './messages.js';
+export type * from './secc/evse-port.js';
+export type { SeccContext, SeccStateName } from './secc/context.js';
+export { SeccSession, type SeccOptions, type SeccReply } from './secc/session.js';
+export type * from './evcc/ev-port.js';
+export { EvccSession, type EvccOptions, type EvccStep } from './evcc/session.js';

@@ -1,0 +1,102 @@
+// Our EVCC against our SECC over real TCP on loopback: the SupportedAppProtocol handshake, whole
+// ISO 15118-2 sessions, the SCALE fallback, one trace event per message with timing, and the
+// error paths that need a real socket (timeouts, a dropped connection, garbage on the wire).
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runEvccSession } from '@v2xsim/ev';
+import { SeccServer, type SeccSessionEnd } from '@v2xsim/evse';
+import { MemorySink, Tracer } from '@v2xsim/trace';
+import { encodeV2gtp, V2gtpPayloadType, type AppProtocolId } from '@v2xsim/iso15118';
+import { SlowEvse, TestEv, TestEvse } from '../packages/iso15118/test/support/iso2-doubles.js';
+
+const servers: SeccServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+async function secc(evse: TestEvse, protocols: AppProtocolId[], extra: { sequenceTimeoutMs?: number } = {}) {
+  const evseTrace = new MemorySink();
+  const server = new SeccServer({ evse, protocols, tracer: new Tracer({ actor: 'evse', link: 'ev-evse', sinks: [evseTrace] }), ...extra });
+  const ends: SeccSessionEnd[] = [];
+  server.onSessionEnd = (e) => ends.push(e);
+  await server.start();
+  servers.push(server);
+  return { server, evseTrace, ends };
+}
+
+const fast = { ongoingDelayMs: 1, loopDelayMs: 1 };
+
+/** waits (bounded) until the condition holds */
+async function until(cond: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('ISO 15118-2 over TCP: our EVCC ↔ our SECC', () => {
+  it('DC: a whole session, every message traced on both sides with its timing', async () => {
+    const evse = new TestEvse(['DC_extended']);
+    const { server, evseTrace, ends } = await secc(evse, ['iso2', 'din']);
+    const evTrace = new MemorySink();
+    const ev = new TestEv('DC_extended', 5);
+    const summary = await runEvccSession({ ev, protocols: ['iso2'], host: '::1', port: server.port, tracer: new Tracer({ actor: 'ev', link: 'ev-evse', sinks: [evTrace] }), session: fast });
+    expect(summary).toMatchObject({ ok: true, protocol: 'iso2' });
+    expect(summary.messages.CurrentDemandReq).toBe(5);
+    expect(evse.importedWh).toBeGreaterThan(0);
+    await until(() => ends.length > 0);
+    expect(ends[0]).toMatchObject({ reason: 'stopped' });
+    // one event per message on each side: requests + responses + the handshake
+    const requests = Object.values(summary.messages).reduce((a, b) => a + b, 0);
+    expect(evTrace.events).toHaveLength(2 * requests);
+    expect(evseTrace.events).toHaveLength(2 * requests);
+    const cdRes = evTrace.events.find((e) => e.message === 'CurrentDemandRes')!;
+    expect(cdRes).toMatchObject({ direction: 'rx', protocol: 'iso15118-2', correlationId: summary.sessionId, timing: { kind: 'evcc-msg-timeout', budgetMs: 250, breach: false } });
+    const seccCd = evseTrace.events.find((e) => e.message === 'CurrentDemandRes')!;
+    expect(seccCd).toMatchObject({ direction: 'tx', timing: { kind: 'secc-performance', budgetMs: 25 } });
+  });
+
+  it('AC: a whole session', async () => {
+    const { server } = await secc(new TestEvse(['AC_three_phase_core']), ['iso2']);
+    const summary = await runEvccSession({ ev: new TestEv('AC_three_phase_core', 3), protocols: ['iso2'], host: '::1', port: server.port, tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }), session: fast });
+    expect(summary).toMatchObject({ ok: true, protocol: 'iso2', messages: { ChargingStatusReq: 3 } });
+  });
+
+  it.each([
+    [['iso2-scale', 'iso2'], ['iso2'], 'iso2'],
+    [['iso2'], ['iso2-scale', 'iso2'], 'iso2'],
+    [['iso2-scale', 'iso2'], ['iso2-scale', 'iso2'], 'iso2-scale'],
+  ] as [AppProtocolId[], AppProtocolId[], string][])('EV offers %j, EVSE supports %j → %s', async (offer, support, expected) => {
+    const { server } = await secc(new TestEvse(['DC_extended']), support);
+    const summary = await runEvccSession({ ev: new TestEv('DC_extended', 1), protocols: offer, host: '::1', port: server.port, tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }), session: fast });
+    expect(summary).toMatchObject({ ok: true, protocol: expected });
+  });
+
+  it('an EVSE that answers too late: the EV times out, stops and closes; both sides end cleanly', async () => {
+    const { server, ends } = await secc(new SlowEvse(['DC_extended'], 300), ['iso2']);
+    const summary = await runEvccSession({ ev: new TestEv('DC_extended', 5), protocols: ['iso2'], host: '::1', port: server.port, tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }), session: fast });
+    expect(summary.ok).toBe(false);
+    expect(summary.error).toMatch(/timeout/i);
+    expect(summary.messages.CurrentDemandReq).toBe(1);
+    await until(() => ends.length > 0);
+    expect(ends[0]?.reason).toBe('peer-closed');
+  });
+
+  it('the SECC closes an idle connection on its sequence timeout', async () => {
+    const { server, ends } = await secc(new TestEvse(['DC_extended']), ['iso2'], { sequenceTimeoutMs: 100 });
+    const sock = net.connect({ host: '::1', port: server.port });
+    const closed = new Promise((r) => sock.on('close', r));
+    await closed;
+    await until(() => ends.length > 0);
+    expect(ends[0]?.reason).toBe('sequence-timeout');
+  });
+
+  it('garbage instead of SupportedAppProtocol: the SECC closes, and keeps serving the next EV', async () => {
+    const { server, ends } = await secc(new TestEvse(['DC_extended']), ['iso2']);
+    const sock = net.connect({ host: '::1', port: server.port });
+    sock.write(encodeV2gtp(V2gtpPayloadType.Exi, new Uint8Array([0x80, 0xff, 0xff, 0x13])));
+    await new Promise((r) => sock.on('close', r));
+    await until(() => ends.length > 0);
+    expect(ends[0]?.reason).toBe('undecodable');
+    const summary = await runEvccSession({ ev: new TestEv('DC_extended', 1), protocols: ['iso2'], host: '::1', port: server.port, tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }), session: fast });
+    expect(summary.ok).toBe(true);
+  });
+});
