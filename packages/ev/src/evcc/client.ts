@@ -8,6 +8,7 @@ import {
   appProtocolReq,
   chosenAppProtocol,
   connectToSecc,
+  din,
   evccMessageTimeout,
   iso2,
   isV2gTransportError,
@@ -18,7 +19,15 @@ import {
 } from '@v2xsim/iso15118';
 import type { TraceTiming, Tracer } from '@v2xsim/trace';
 
+/** What the client needs of a protocol session (ISO 15118-2 and DIN 70121 cores alike). */
+interface ProtocolSession {
+  readonly id: string;
+  start(): { request: object | null; name?: string; delayMs: number; error?: string };
+  onResponse(doc: never): { request: object | null; name?: string; delayMs: number; error?: string };
+}
+
 export interface EvccClientOptions {
+  /** the EV; an ISO 15118-2 EV serves DIN 70121 too (DC) */
   ev: iso2.EvccEv;
   /** protocols to offer, most preferred first */
   protocols: readonly AppProtocolId[];
@@ -82,13 +91,20 @@ export async function runEvccSession(opts: EvccClientOptions): Promise<EvccSessi
     if (!protocol) throw new Error('SupportedAppProtocol: no common protocol');
     summary.protocol = protocol.id;
     summary.namespace = protocol.namespace;
-    if (protocol.id !== 'iso2' && protocol.id !== 'iso2-scale') throw new Error(`${protocol.id} sessions are not run by this EVCC yet`);
-    const session = new iso2.EvccSession(opts.ev, opts.session);
+    let session: ProtocolSession;
+    let timingProtocol: 'iso2' | 'din';
+    if (protocol.id === 'iso2' || protocol.id === 'iso2-scale') {
+      session = new iso2.EvccSession(opts.ev, opts.session);
+      timingProtocol = 'iso2';
+    } else if (protocol.id === 'din') {
+      session = new din.EvccSession(opts.ev, opts.session);
+      timingProtocol = 'din';
+    } else throw new Error(`${protocol.id} sessions are not run by this EVCC yet`);
     let step = session.start();
     while (step.request) {
       if (step.delayMs > 0) await sleep(step.delayMs);
-      const res = await exchange('iso2', protocol.codec, PROTOCOL_NAME[protocol.id]!, step.name!, step.request, session.id);
-      step = session.onResponse(res as unknown as Parameters<iso2.EvccSession['onResponse']>[0]);
+      const res = await exchange(timingProtocol, protocol.codec, PROTOCOL_NAME[protocol.id]!, step.name!, step.request, session.id);
+      step = session.onResponse(res as never);
     }
     summary.sessionId = session.id;
     if (step.error) throw new Error(step.error);

@@ -6,6 +6,7 @@ import {
   V2gtpPayloadType,
   chooseAppProtocol,
   createSeccListener,
+  din,
   iso2,
   isV2gTransportError,
   seccPerformanceTime,
@@ -18,9 +19,19 @@ import {
 } from '@v2xsim/iso15118';
 import type { Tracer } from '@v2xsim/trace';
 
+/** The EVSE as both protocol cores see it (DIN 70121 is a DC subset of ISO 15118-2). */
+export type SeccEvsePort = iso2.SeccEvse & din.SeccEvse;
+
+/** What the server needs of a protocol session (ISO 15118-2 and DIN 70121 cores alike). */
+interface ProtocolSession {
+  readonly ctx: { sessionId: string; stopped?: 'Terminate' | 'Pause' | 'Error' };
+  handle(doc: never): { request: string | undefined; response: { V2G_Message: { Body: object } }; close: boolean };
+  undecodable(): { request: string | undefined; response: { V2G_Message: { Body: object } }; close: boolean };
+}
+
 export interface SeccServerOptions {
   /** the EVSE behind the SECC */
-  evse: iso2.SeccEvse;
+  evse: SeccEvsePort;
   /** protocols the SECC supports (the EV's priorities decide among them) */
   protocols: readonly AppProtocolId[];
   host?: string;
@@ -107,7 +118,9 @@ export class SeccServer {
         await conn.close();
         return { reason: 'failed', detail: 'no common protocol' };
       }
-      if (choice.protocol.id === 'iso2' || choice.protocol.id === 'iso2-scale') return await this.serveIso2(conn, choice.protocol, receive);
+      if (choice.protocol.id === 'iso2' || choice.protocol.id === 'iso2-scale')
+        return await this.serveSession(conn, choice.protocol, 'iso2', new iso2.SeccSession(this.opts.evse, this.paused), receive);
+      if (choice.protocol.id === 'din') return await this.serveSession(conn, choice.protocol, 'din', new din.SeccSession(this.opts.evse), receive);
       await conn.close();
       return { protocol: choice.protocol, reason: 'failed', detail: `${choice.protocol.id} sessions are not served by this SECC yet` };
     } catch (e) {
@@ -124,11 +137,16 @@ export class SeccServer {
     return { kind: 'secc-performance', elapsedMs, budgetMs, breach: elapsedMs > budgetMs };
   }
 
-  private async serveIso2(conn: V2gConnection, protocol: AppProtocolInfo, receive: () => ReturnType<V2gConnection['receive']>): Promise<SeccSessionEnd> {
+  private async serveSession(
+    conn: V2gConnection,
+    protocol: AppProtocolInfo,
+    timingProtocol: 'iso2' | 'din',
+    session: ProtocolSession,
+    receive: () => ReturnType<V2gConnection['receive']>,
+  ): Promise<SeccSessionEnd> {
     const codec = getCodec(protocol.codec);
     const name = PROTOCOL_NAME[protocol.id]!;
     const version = protocol.id === 'iso2-scale' ? protocol.namespace : undefined;
-    const session = new iso2.SeccSession(this.opts.evse, this.paused);
     for (;;) {
       let msg;
       try {
@@ -137,16 +155,16 @@ export class SeccServer {
         await conn.close();
         const timeout = isV2gTransportError(e) && e.code === 'RECEIVE_TIMEOUT';
         // [V2G2-443]: on V2G_SECC_Sequence_Timeout the SECC stops the session and closes
-        if (timeout) this.opts.evse.sessionStopped('Error');
+        if (timeout && !session.ctx.stopped) this.opts.evse.sessionStopped('Error');
         return { protocol, sessionId: session.ctx.sessionId, reason: timeout ? 'sequence-timeout' : 'peer-closed' };
       }
       const t0 = performance.now();
-      let reply: iso2.SeccReply;
+      let reply: ReturnType<ProtocolSession['handle']>;
       let undecodable: string | undefined;
       try {
         const doc = codec.decode(msg.payload) as { V2G_Message?: never };
         if (!doc.V2G_Message) throw new ExiError('UNKNOWN_ELEMENT', 'not a V2G_Message');
-        reply = session.handle(doc as unknown as Parameters<iso2.SeccSession['handle']>[0]);
+        reply = session.handle(doc as never);
         this.trace(conn, 'rx', name, reply.request ?? 'V2G_Message', { size: msg.payload.length, body: doc, correlationId: session.ctx.sessionId, ...(version ? { version } : {}) });
       } catch (e) {
         undecodable = e instanceof ExiError ? e.message : String(e);
@@ -159,19 +177,20 @@ export class SeccServer {
       } catch {
         return { protocol, sessionId: session.ctx.sessionId, reason: 'peer-closed' };
       }
-      const resName = iso2.messageName(reply.response.V2G_Message.Body) ?? 'V2G_Message';
+      const resName = Object.keys(reply.response.V2G_Message.Body)[0] ?? 'V2G_Message';
       this.trace(conn, 'tx', name, resName, {
         size: bytes.length,
         body: reply.response,
         correlationId: session.ctx.sessionId,
         ...(version ? { version } : {}),
-        timing: this.timing('iso2', resName, t0),
+        timing: this.timing(timingProtocol, resName, t0),
       });
       if (reply.close) {
         await conn.close();
         if (undecodable) return { protocol, sessionId: session.ctx.sessionId, reason: 'undecodable', detail: undecodable };
         const stopped = session.ctx.stopped;
-        return { protocol, sessionId: session.ctx.sessionId, reason: stopped === 'Pause' ? 'paused' : stopped ? 'stopped' : 'failed', ...(stopped ? {} : { detail: resName }) };
+        const reason = stopped === 'Pause' ? 'paused' : stopped === 'Terminate' ? 'stopped' : 'failed';
+        return { protocol, sessionId: session.ctx.sessionId, reason, ...(reason === 'failed' ? { detail: resName } : {}) };
       }
     }
   }

@@ -36,7 +36,7 @@ export class TestEvse implements iso2.SeccEvse {
   powerDelivery() {
     return true;
   }
-  currentDemand(d: iso2.DcDemand) {
+  currentDemand(d: Omit<iso2.DcDemand, 'raw'>) {
     this.voltage = d.targetVoltage;
     this.current = Math.min(d.targetCurrent, 50_000 / d.targetVoltage, 125);
     this.importedWh += (this.voltage * this.current * 10) / 3600; // one 10 s sim step per cycle
@@ -107,7 +107,7 @@ export class SlowEvse extends TestEvse {
   ) {
     super(modes);
   }
-  override currentDemand(d: iso2.DcDemand) {
+  override currentDemand(d: Omit<iso2.DcDemand, 'raw'>) {
     const until = performance.now() + this.delayMs;
     while (performance.now() < until) {
       /* a blocking EVSE, on purpose */

@@ -1,12 +1,13 @@
-// Our EVCC against our SECC over real TCP on loopback: the SupportedAppProtocol handshake, whole
-// ISO 15118-2 sessions, the SCALE fallback, one trace event per message with timing, and the
-// error paths that need a real socket (timeouts, a dropped connection, garbage on the wire).
+// Our EVCC against our SECC over real TCP and TLS on loopback: the SupportedAppProtocol handshake,
+// whole ISO 15118-2 and DIN 70121 sessions, the SCALE fallback, one trace event per message with
+// timing, certificate checks, and the error paths that need a real socket (timeouts, a dropped
+// connection, garbage on the wire).
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runEvccSession } from '@v2xsim/ev';
 import { SeccServer, type SeccSessionEnd } from '@v2xsim/evse';
 import { MemorySink, Tracer } from '@v2xsim/trace';
-import { encodeV2gtp, V2gtpPayloadType, type AppProtocolId } from '@v2xsim/iso15118';
+import { encodeV2gtp, generatePki, leafChainPem, TLS_ISO15118_2, V2gtpPayloadType, type AppProtocolId, type GeneratedPki } from '@v2xsim/iso15118';
 import { SlowEvse, TestEv, TestEvse } from '../packages/iso15118/test/support/iso2-doubles.js';
 
 const servers: SeccServer[] = [];
@@ -14,7 +15,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-async function secc(evse: TestEvse, protocols: AppProtocolId[], extra: { sequenceTimeoutMs?: number } = {}) {
+async function secc(evse: TestEvse, protocols: AppProtocolId[], extra: { sequenceTimeoutMs?: number; tls?: ConstructorParameters<typeof SeccServer>[0]['tls'] } = {}) {
   const evseTrace = new MemorySink();
   const server = new SeccServer({ evse, protocols, tracer: new Tracer({ actor: 'evse', link: 'ev-evse', sinks: [evseTrace] }), ...extra });
   const ends: SeccSessionEnd[] = [];
@@ -98,5 +99,55 @@ describe('ISO 15118-2 over TCP: our EVCC ↔ our SECC', () => {
     expect(ends[0]?.reason).toBe('undecodable');
     const summary = await runEvccSession({ ev: new TestEv('DC_extended', 1), protocols: ['iso2'], host: '::1', port: server.port, tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }), session: fast });
     expect(summary.ok).toBe(true);
+  });
+
+  it('DIN 70121 DC: a whole session when the EV prefers DIN', async () => {
+    const evse = new TestEvse(['DC_extended']);
+    const { server } = await secc(evse, ['iso2', 'din']);
+    const summary = await runEvccSession({ ev: new TestEv('DC_extended', 3), protocols: ['din', 'iso2'], host: '::1', port: server.port, tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }), session: fast });
+    expect(summary).toMatchObject({ ok: true, protocol: 'din', messages: { ContractAuthenticationReq: 3 } });
+    expect(summary.messages.CurrentDemandReq).toBeGreaterThanOrEqual(3);
+    expect(evse.importedWh).toBeGreaterThan(0);
+  });
+});
+
+describe('ISO 15118-2 over TLS 1.2 (ECDHE-ECDSA-AES128-SHA256, P-256) with the V2G PKI', () => {
+  let pki: GeneratedPki;
+  let expired: GeneratedPki;
+  let other: GeneratedPki;
+  beforeAll(async () => {
+    [pki, expired, other] = await Promise.all([
+      generatePki(),
+      // SECC leaf valid for 60 days from 100 days ago: expired now
+      generatePki({ now: new Date(Date.now() - 100 * 86400_000) }),
+      generatePki(),
+    ]);
+  });
+  const seccTls = (p: GeneratedPki) => ({ ...TLS_ISO15118_2, key: p.certificates.secc.keyPem!, cert: leafChainPem(p, 'secc') });
+
+  it('DC session over TLS: the EV verifies the SECC chain against the V2G root', async () => {
+    const { server } = await secc(new TestEvse(['DC_extended']), ['iso2'], { tls: seccTls(pki) });
+    const summary = await runEvccSession({
+      ev: new TestEv('DC_extended', 3),
+      protocols: ['iso2'],
+      host: '::1',
+      port: server.port,
+      tls: { ...TLS_ISO15118_2, ca: pki.certificates['v2g-root'].certPem },
+      tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }),
+      session: fast,
+    });
+    expect(summary).toMatchObject({ ok: true, protocol: 'iso2' });
+  });
+
+  it.each([
+    ['untrusted', () => ({ server: seccTls(other), ca: pki.certificates['v2g-root'].certPem })],
+    ['expired', () => ({ server: seccTls(expired), ca: expired.certificates['v2g-root'].certPem })],
+  ])('an %s SECC certificate: the EV refuses the connection', async (_what, setup) => {
+    const { server: tls, ca } = setup();
+    const { server } = await secc(new TestEvse(['DC_extended']), ['iso2'], { tls });
+    const summary = await runEvccSession({ ev: new TestEv('DC_extended', 1), protocols: ['iso2'], host: '::1', port: server.port, tls: { ...TLS_ISO15118_2, ca }, tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }), session: fast });
+    expect(summary.ok).toBe(false);
+    expect(summary.error).toMatch(/connect/);
+    expect(summary.messages).toEqual({});
   });
 });
