@@ -15,7 +15,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-async function secc(evse: TestEvse, protocols: AppProtocolId[], extra: { sequenceTimeoutMs?: number; tls?: ConstructorParameters<typeof SeccServer>[0]['tls'] } = {}) {
+type SeccExtra = Pick<ConstructorParameters<typeof SeccServer>[0], 'sequenceTimeoutMs' | 'tls' | 'pnc'>;
+async function secc(evse: TestEvse, protocols: AppProtocolId[], extra: SeccExtra = {}) {
   const evseTrace = new MemorySink();
   const server = new SeccServer({ evse, protocols, tracer: new Tracer({ actor: 'evse', link: 'ev-evse', sinks: [evseTrace] }), ...extra });
   const ends: SeccSessionEnd[] = [];
@@ -137,6 +138,30 @@ describe('ISO 15118-2 over TLS 1.2 (ECDHE-ECDSA-AES128-SHA256, P-256) with the V
       session: fast,
     });
     expect(summary).toMatchObject({ ok: true, protocol: 'iso2' });
+  });
+
+  it('DC with Plug & Charge over TLS: signed Authorization and metering receipts', async () => {
+    const evse = new TestEvse(['DC_extended']);
+    evse.paymentOptions = ['Contract', 'ExternalPayment'];
+    const { server } = await secc(evse, ['iso2'], { tls: seccTls(pki), pnc: { moRoots: [pki.certificates['mo-root'].certPem], receiptRequired: true } });
+    const summary = await runEvccSession({
+      ev: new TestEv('DC_extended', 2),
+      protocols: ['iso2'],
+      host: '::1',
+      port: server.port,
+      tls: { ...TLS_ISO15118_2, ca: pki.certificates['v2g-root'].certPem },
+      tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }),
+      session: {
+        ...fast,
+        pnc: {
+          emaid: pki.identities.emaid,
+          contractCertPem: pki.certificates.contract.certPem,
+          subCaPems: [pki.certificates['mo-subca2'].certPem, pki.certificates['mo-subca1'].certPem],
+          contractKeyPem: pki.certificates.contract.keyPem!,
+        },
+      },
+    });
+    expect(summary).toMatchObject({ ok: true, messages: { PaymentDetailsReq: 1, MeteringReceiptReq: 2 } });
   });
 
   it.each([

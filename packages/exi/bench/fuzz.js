@@ -134,7 +134,7 @@ function report(stats, failures, seconds) {
   for (const r of rows) console.log(line(r));
   console.log(line(total));
   const slowest = schemas.map((s) => stats[s].slowest).filter(Boolean).sort((a, b) => b.ms - a.ms)[0];
-  if (slowest) console.log(`\nslowest call: ${slowest.ms.toFixed(2)} ms (${slowest.schema}, ${slowest.hex.length / 2} bytes)`);
+  if (slowest) console.log(`\nslowest call: ${slowest.ms.toFixed(2)} ms (${slowest.schema}, ${slowest.hex.length / 2} bytes${slowest.ms > 10 ? `: ${slowest.hex}` : ''})`);
   if (!failures.size) {
     console.log('\nno failures: every input decoded or ended in an ExiError, and every decoded value round-tripped');
     return;

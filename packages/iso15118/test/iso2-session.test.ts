@@ -1,9 +1,9 @@
 // A whole ISO 15118-2 session between our EVCC and SECC cores, every message through the EXI
 // codec, with small but physical EV and EVSE behaviours: DC and AC, EIM, pause and resume, and
 // the SECC's answers to a message out of sequence and to a wrong SessionID.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getTypedCodec } from '@v2xsim/exi';
-import { iso2 } from '../src/index.js';
+import { generatePki, iso2, type GeneratedPki } from '../src/index.js';
 import { TestEv, TestEvse } from './support/iso2-doubles.js';
 
 type V2G = Parameters<iso2.SeccSession['handle']>[0];
@@ -11,7 +11,7 @@ const codec = getTypedCodec('iso2');
 /** a message as the peer sees it: encoded and decoded */
 const wire = (m: V2G): V2G => codec.decode(codec.encode(m)) as V2G;
 
-function run(_ev: iso2.EvccEv, secc: iso2.SeccSession, evcc: iso2.EvccSession) {
+function run(_ev: iso2.EvccEv | undefined, secc: iso2.SeccSession, evcc: iso2.EvccSession) {
   const sent: string[] = [];
   let step = evcc.start();
   while (step.request) {
@@ -86,5 +86,51 @@ describe('ISO 15118-2 session, EVCC ↔ SECC cores over the EXI codec', () => {
     const ev = new TestEv('DC_extended');
     const r = run(ev, new iso2.SeccSession(new TestEvse(['AC_three_phase_core'])), new iso2.EvccSession(ev));
     expect(r.error).toMatch(/does not offer DC_extended/);
+  });
+});
+
+describe('ISO 15118-2 Plug & Charge: contract certificate, signed Authorization and metering receipts', () => {
+  let pki: GeneratedPki;
+  let other: GeneratedPki;
+  beforeAll(async () => {
+    [pki, other] = await Promise.all([generatePki(), generatePki()]);
+  });
+  const contract = (p: GeneratedPki, key = p) => ({
+    emaid: p.identities.emaid,
+    contractCertPem: p.certificates.contract.certPem,
+    subCaPems: [p.certificates['mo-subca2'].certPem, p.certificates['mo-subca1'].certPem],
+    contractKeyPem: key.certificates.contract.keyPem!,
+  });
+  const pncEvse = () => {
+    const evse = new TestEvse(['DC_extended']);
+    evse.paymentOptions = ['Contract', 'ExternalPayment'];
+    return evse;
+  };
+
+  it('DC with PnC: PaymentDetails, signed AuthorizationReq, a signed MeteringReceiptReq after each CurrentDemand', () => {
+    const secc = new iso2.SeccSession(pncEvse(), new Map(), { pnc: { moRoots: [pki.certificates['mo-root'].certPem], receiptRequired: true } });
+    const r = run(undefined, secc, new iso2.EvccSession(new TestEv('DC_extended', 3), { pnc: contract(pki) }));
+    expect(r.error).toBeUndefined();
+    expect(r.sent.slice(2, 5)).toEqual(['PaymentServiceSelectionReq', 'PaymentDetailsReq', 'AuthorizationReq']);
+    expect(r.sent.filter((m) => m === 'MeteringReceiptReq')).toHaveLength(3);
+    expect(secc.ctx.paymentOption).toBe('Contract');
+  });
+
+  it('a contract chain from an untrusted MO: FAILED_CertChainError at PaymentDetails', () => {
+    const secc = new iso2.SeccSession(pncEvse(), new Map(), { pnc: { moRoots: [other.certificates['mo-root'].certPem] } });
+    const r = run(undefined, secc, new iso2.EvccSession(new TestEv('DC_extended', 1), { pnc: contract(pki) }));
+    expect(r.error).toBe('PaymentDetailsRes: FAILED_CertChainError');
+  });
+
+  it('an AuthorizationReq signed with another key: FAILED_SignatureError', () => {
+    const secc = new iso2.SeccSession(pncEvse(), new Map(), { pnc: { moRoots: [pki.certificates['mo-root'].certPem] } });
+    const r = run(undefined, secc, new iso2.EvccSession(new TestEv('DC_extended', 1), { pnc: contract(pki, other) }));
+    expect(r.error).toBe('AuthorizationRes: FAILED_SignatureError');
+  });
+
+  it('an EV with a contract at an EVSE without PnC falls back to external payment', () => {
+    const r = run(undefined, new iso2.SeccSession(new TestEvse(['DC_extended'])), new iso2.EvccSession(new TestEv('DC_extended', 1), { pnc: contract(pki) }));
+    expect(r.error).toBeUndefined();
+    expect(r.sent).not.toContain('PaymentDetailsReq');
   });
 });

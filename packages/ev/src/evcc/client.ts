@@ -94,7 +94,7 @@ export async function runEvccSession(opts: EvccClientOptions): Promise<EvccSessi
     let session: ProtocolSession;
     let timingProtocol: 'iso2' | 'din';
     if (protocol.id === 'iso2' || protocol.id === 'iso2-scale') {
-      session = new iso2.EvccSession(opts.ev, opts.session);
+      session = new iso2.EvccSession(opts.ev, { ...opts.session, codec: protocol.codec });
       timingProtocol = 'iso2';
     } else if (protocol.id === 'din') {
       session = new din.EvccSession(opts.ev, opts.session);

@@ -38,6 +38,8 @@ export interface SeccServerOptions {
   port?: number;
   tls?: SeccTlsOptions;
   tracer: Tracer;
+  /** Plug & Charge: the MO roots trusted for contract certificates (offer 'Contract' in the EVSE's payment options) */
+  pnc?: iso2.SeccPnc;
   /** V2G_SECC_Sequence_Timeout override (ms), for tests */
   sequenceTimeoutMs?: number;
 }
@@ -119,7 +121,7 @@ export class SeccServer {
         return { reason: 'failed', detail: 'no common protocol' };
       }
       if (choice.protocol.id === 'iso2' || choice.protocol.id === 'iso2-scale')
-        return await this.serveSession(conn, choice.protocol, 'iso2', new iso2.SeccSession(this.opts.evse, this.paused), receive);
+        return await this.serveSession(conn, choice.protocol, 'iso2', new iso2.SeccSession(this.opts.evse, this.paused, { codec: choice.protocol.codec, ...(this.opts.pnc ? { pnc: this.opts.pnc } : {}) }), receive);
       if (choice.protocol.id === 'din') return await this.serveSession(conn, choice.protocol, 'din', new din.SeccSession(this.opts.evse), receive);
       await conn.close();
       return { protocol: choice.protocol, reason: 'failed', detail: `${choice.protocol.id} sessions are not served by this SECC yet` };

@@ -13,6 +13,6 @@ export function messageName(body: Body): MessageName | undefined {
 export const responseOf = (req: string): string => req.replace(/Req$/, 'Res');
 export const pairOf = (name: string): string => name.replace(/(Req|Res)$/, '');
 
-export function v2gMessage(sessionId: string, body: Body): { V2G_Message: Iso2.V2G_MessageType } {
-  return { V2G_Message: { Header: { SessionID: sessionId }, Body: body } };
+export function v2gMessage(sessionId: string, body: Body, signature?: Iso2.SignatureType): { V2G_Message: Iso2.V2G_MessageType } {
+  return { V2G_Message: { Header: signature ? { SessionID: sessionId, Signature: signature } : { SessionID: sessionId }, Body: body } };
 }

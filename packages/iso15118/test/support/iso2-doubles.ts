@@ -4,7 +4,7 @@ import type { iso2 } from '../../src/index.js';
 
 export class TestEvse implements iso2.SeccEvse {
   readonly evseId = 'DE*V2X*E0001*1';
-  readonly paymentOptions = ['ExternalPayment'] as const;
+  paymentOptions: iso2.PaymentOption[] = ['ExternalPayment'];
   voltage = 0;
   current = 0;
   importedWh = 0;

@@ -4,6 +4,8 @@
 import type { Iso2 } from '@v2xsim/exi';
 import { isAc, num, pv } from '../physical.js';
 import { messageName, v2gMessage, type Body, type MessageName } from '../messages.js';
+import { certificateDer as der } from '../../pki/cert.js';
+import { signElements } from '../signature.js';
 import type { EvccEv } from './ev-port.js';
 
 type V2G = { V2G_Message: Iso2.V2G_MessageType };
@@ -28,9 +30,13 @@ export interface EvccOptions {
   preChargeToleranceV?: number;
   /** resume a paused session */
   resumeSessionId?: string;
+  /** the EXI codec of the session ('iso2' or 'iso2-scale'): signatures are over its fragments */
+  codec?: string;
+  /** Plug & Charge: the contract certificate (with its sub-CAs) and key; without it the EV uses EIM */
+  pnc?: { emaid: string; contractCertPem: string; subCaPems: readonly string[]; contractKeyPem: string };
 }
 
-type Expect = 'SessionSetupRes' | 'ServiceDiscoveryRes' | 'PaymentServiceSelectionRes' | 'AuthorizationRes' | 'ChargeParameterDiscoveryRes'
+type Expect = 'SessionSetupRes' | 'ServiceDiscoveryRes' | 'PaymentServiceSelectionRes' | 'PaymentDetailsRes' | 'AuthorizationRes' | 'MeteringReceiptRes' | 'ChargeParameterDiscoveryRes'
   | 'CableCheckRes' | 'PreChargeRes' | 'PowerDeliveryRes' | 'CurrentDemandRes' | 'ChargingStatusRes' | 'WeldingDetectionRes' | 'SessionStopRes';
 
 export class EvccSession {
@@ -38,7 +44,12 @@ export class EvccSession {
   private expect: Expect = 'SessionSetupRes';
   private progress: 'Start' | 'Stop' | 'Renegotiate' = 'Start';
   private tupleId = 1;
-  private readonly o: Required<Omit<EvccOptions, 'resumeSessionId'>>;
+  private readonly o: Required<Omit<EvccOptions, 'resumeSessionId' | 'pnc' | 'codec'>>;
+  private readonly pnc: EvccOptions['pnc'];
+  private readonly codec: string;
+  private contract = false;
+  private genChallenge = '';
+  private lastNotification: 'None' | 'StopCharging' | 'ReNegotiation' = 'None';
   /** the negotiated SessionID */
   get id(): string {
     return this.sessionId;
@@ -50,16 +61,28 @@ export class EvccSession {
   ) {
     this.o = { ongoingDelayMs: opts.ongoingDelayMs ?? 100, loopDelayMs: opts.loopDelayMs ?? 100, preChargeToleranceV: opts.preChargeToleranceV ?? 10 };
     if (opts.resumeSessionId) this.sessionId = opts.resumeSessionId;
+    this.pnc = opts.pnc;
+    this.codec = opts.codec ?? 'iso2';
   }
 
   start(): EvccStep {
     return this.send({ SessionSetupReq: { EVCCID: this.ev.evccId } }, 0);
   }
 
-  private send(body: Body, delayMs: number): EvccStep {
+  private send(body: Body, delayMs: number, signature?: Iso2.SignatureType): EvccStep {
     const name = messageName(body)!;
     this.expect = name.replace(/Req$/, 'Res') as Expect;
-    return { request: v2gMessage(this.sessionId, body), name, delayMs };
+    return { request: v2gMessage(this.sessionId, body, signature), name, delayMs };
+  }
+
+  /** A request whose body element carries an Id and is signed with the contract key in the header. */
+  private sendSigned(name: 'AuthorizationReq' | 'MeteringReceiptReq', element: { Id: string; [k: string]: unknown }, delayMs: number): EvccStep {
+    const signature = signElements(this.codec, [{ id: element.Id, fragment: { [name]: element } }], this.pnc!.contractKeyPem);
+    return this.send({ [name]: element } as Body, delayMs, signature);
+  }
+
+  private authorization(delayMs: number): EvccStep {
+    return this.contract ? this.sendSigned('AuthorizationReq', { Id: 'ID1', GenChallenge: this.genChallenge }, delayMs) : this.send({ AuthorizationReq: {} }, delayMs);
   }
 
   private end(error?: string): EvccStep {
@@ -86,13 +109,34 @@ export class EvccSession {
       case 'ServiceDiscoveryRes': {
         const sd = Body.ServiceDiscoveryRes!;
         if (!sd.ChargeService.SupportedEnergyTransferMode.EnergyTransferMode.includes(mode)) return this.end(`the EVSE does not offer ${mode}`);
-        if (!sd.PaymentOptionList.PaymentOption.includes('ExternalPayment')) return this.end('the EVSE offers no external payment (EIM)');
-        return this.send({ PaymentServiceSelectionReq: { SelectedPaymentOption: 'ExternalPayment', SelectedServiceList: { SelectedService: [{ ServiceID: sd.ChargeService.ServiceID }] } } }, 0);
+        // Plug & Charge when the EV has a contract and the EVSE offers it, else external payment
+        this.contract = this.pnc !== undefined && sd.PaymentOptionList.PaymentOption.includes('Contract');
+        if (!this.contract && !sd.PaymentOptionList.PaymentOption.includes('ExternalPayment')) return this.end('the EVSE offers no external payment (EIM)');
+        return this.send(
+          { PaymentServiceSelectionReq: { SelectedPaymentOption: this.contract ? 'Contract' : 'ExternalPayment', SelectedServiceList: { SelectedService: [{ ServiceID: sd.ChargeService.ServiceID }] } } },
+          0,
+        );
       }
-      case 'PaymentServiceSelectionRes':
-        return this.send({ AuthorizationReq: {} }, 0);
+      case 'PaymentServiceSelectionRes': {
+        if (!this.contract) return this.authorization(0);
+        const subs = this.pnc!.subCaPems.map((p) => Buffer.from(der(p)).toString('hex'));
+        return this.send(
+          {
+            PaymentDetailsReq: {
+              eMAID: this.pnc!.emaid,
+              ContractSignatureCertChain: { Certificate: Buffer.from(der(this.pnc!.contractCertPem)).toString('hex'), ...(subs.length ? { SubCertificates: { Certificate: subs } } : {}) },
+            },
+          },
+          0,
+        );
+      }
+      case 'PaymentDetailsRes':
+        this.genChallenge = Body.PaymentDetailsRes!.GenChallenge.toLowerCase();
+        return this.authorization(0);
       case 'AuthorizationRes':
-        return Body.AuthorizationRes!.EVSEProcessing === 'Finished' ? this.chargeParameterDiscovery() : this.send({ AuthorizationReq: {} }, this.o.ongoingDelayMs);
+        return Body.AuthorizationRes!.EVSEProcessing === 'Finished' ? this.chargeParameterDiscovery() : this.authorization(this.o.ongoingDelayMs);
+      case 'MeteringReceiptRes':
+        return this.afterLoopStep(this.lastNotification);
       case 'ChargeParameterDiscoveryRes': {
         const cpd = Body.ChargeParameterDiscoveryRes!;
         if (cpd.EVSEProcessing !== 'Finished') return this.chargeParameterDiscovery(this.o.ongoingDelayMs);
@@ -117,18 +161,26 @@ export class EvccSession {
       case 'CurrentDemandRes': {
         const cd = Body.CurrentDemandRes!;
         this.ev.dcOutput(num(cd.EVSEPresentVoltage) ?? 0, num(cd.EVSEPresentCurrent) ?? 0);
-        return this.afterLoopStep(cd.DC_EVSEStatus.EVSENotification);
+        return this.receiptOr(cd, cd.DC_EVSEStatus.EVSENotification);
       }
       case 'ChargingStatusRes': {
         const cs = Body.ChargingStatusRes!;
         this.ev.acStatus(num(cs.EVSEMaxCurrent));
-        return this.afterLoopStep(cs.AC_EVSEStatus.EVSENotification);
+        return this.receiptOr(cs, cs.AC_EVSEStatus.EVSENotification);
       }
       case 'WeldingDetectionRes':
         return this.sessionStop();
       case 'SessionStopRes':
         return this.end();
     }
+  }
+
+  /** A signed MeteringReceiptReq when the EVSE asked for one [V2G2-691], else the next loop step. */
+  private receiptOr(res: { ReceiptRequired?: boolean; MeterInfo?: Iso2.MeterInfoType; SAScheduleTupleID: number }, notification: 'None' | 'StopCharging' | 'ReNegotiation'): EvccStep {
+    this.lastNotification = notification;
+    if (res.ReceiptRequired && this.contract && res.MeterInfo)
+      return this.sendSigned('MeteringReceiptReq', { Id: 'ID2', SessionID: this.sessionId, SAScheduleTupleID: res.SAScheduleTupleID, MeterInfo: res.MeterInfo }, 0);
+    return this.afterLoopStep(notification);
   }
 
   private afterLoopStep(notification: 'None' | 'StopCharging' | 'ReNegotiation'): EvccStep {

@@ -4,8 +4,26 @@ import type { EnergyTransferMode, PaymentOption, ResponseCode } from '../physica
 import type { Body, MessageName } from '../messages.js';
 import type { SeccEvse } from './evse-port.js';
 
+/** Plug & Charge at this SECC: the MO roots it trusts for contract certificates. */
+export interface SeccPnc {
+  /** PEM of the trusted MO root certificate(s) */
+  moRoots: readonly string[];
+  /** ask the EV for signed metering receipts */
+  receiptRequired?: boolean;
+  /** for certificate validity checks (tests) */
+  now?: () => Date;
+}
+
 export interface SeccContext {
   evse: SeccEvse;
+  /** the EXI codec of the session ('iso2' or 'iso2-scale'): signatures are over its fragments */
+  codec: string;
+  pnc?: SeccPnc;
+  /** Plug & Charge: the EV's contract certificate (DER hex) and the challenge sent to it */
+  contract?: { certificate: string; subCertificates: string[]; emaid: string };
+  genChallenge?: string;
+  /** the last charge loop response asked for a metering receipt */
+  receiptPending?: boolean;
   sessionId: string;
   evccId?: string;
   paymentOption?: PaymentOption;
@@ -30,13 +48,14 @@ export interface SeccState {
   readonly name: SeccStateName;
   /** the request messages this state accepts; any other is a sequence error [V2G2-538] */
   readonly accepts: readonly MessageName[];
-  handle(request: MessageName, body: Body, ctx: SeccContext): StateResult;
+  handle(request: MessageName, body: Body, ctx: SeccContext, header: Iso2.MessageHeaderType): StateResult;
 }
 
 export type SeccStateName =
   | 'WaitSessionSetup'
   | 'WaitServiceDiscovery'
   | 'WaitPaymentServiceSelection'
+  | 'WaitPaymentDetails'
   | 'WaitAuthorization'
   | 'WaitChargeParameterDiscovery'
   | 'WaitCableCheck'

@@ -3,13 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Iso2 } from '@v2xsim/exi';
 import { messageName, v2gMessage, type MessageName } from '../messages.js';
-import type { SeccContext, SeccState, SeccStateName } from './context.js';
+import type { SeccContext, SeccPnc, SeccState, SeccStateName } from './context.js';
 import type { SeccEvse } from './evse-port.js';
 import { failed } from './responses.js';
 import { charging } from './states/charging.js';
 import { waitAuthorization } from './states/wait-authorization.js';
 import { waitCableCheck } from './states/wait-cable-check.js';
 import { waitChargeParameterDiscovery } from './states/wait-charge-parameter-discovery.js';
+import { waitPaymentDetails } from './states/wait-payment-details.js';
 import { waitPaymentServiceSelection } from './states/wait-payment-service-selection.js';
 import { waitPowerDelivery } from './states/wait-power-delivery.js';
 import { waitPreCharge } from './states/wait-pre-charge.js';
@@ -21,6 +22,7 @@ const STATES: Record<SeccStateName, SeccState> = {
   WaitSessionSetup: waitSessionSetup,
   WaitServiceDiscovery: waitServiceDiscovery,
   WaitPaymentServiceSelection: waitPaymentServiceSelection,
+  WaitPaymentDetails: waitPaymentDetails,
   WaitAuthorization: waitAuthorization,
   WaitChargeParameterDiscovery: waitChargeParameterDiscovery,
   WaitCableCheck: waitCableCheck,
@@ -50,8 +52,9 @@ export class SeccSession {
   constructor(
     evse: SeccEvse,
     private readonly paused: PausedSessions = new Map(),
+    opts: { codec?: string; pnc?: SeccPnc } = {},
   ) {
-    this.ctx = { evse, sessionId: randomBytes(8).toString('hex'), saScheduleTupleId: 1 };
+    this.ctx = { evse, codec: opts.codec ?? 'iso2', ...(opts.pnc ? { pnc: opts.pnc } : {}), sessionId: randomBytes(8).toString('hex'), saScheduleTupleId: 1 };
   }
 
   get state(): SeccStateName {
@@ -82,7 +85,7 @@ export class SeccSession {
     } else if (Header.SessionID.toLowerCase() !== this.ctx.sessionId) {
       return this.reply(request, failed(request, 'FAILED_UnknownSession', this.ctx), true);
     }
-    const result = state.handle(request, Body, this.ctx);
+    const result = state.handle(request, Body, this.ctx, Header);
     if (result.next) this.stateName = result.next;
     if (!result.next && this.ctx.stopped === 'Pause') {
       const { evse: _evse, ...data } = this.ctx;

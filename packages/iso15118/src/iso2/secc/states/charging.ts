@@ -2,14 +2,20 @@
 // receipt was asked for, until PowerDelivery(Stop) or PowerDelivery(Renegotiate).
 import { isAc, num, pv } from '../../physical.js';
 import { dcEvseStatus, acEvseStatus, failed, meterInfo } from '../responses.js';
-import type { SeccState } from '../context.js';
+import { verifyElements } from '../../signature.js';
+import type { SeccContext, SeccState } from '../context.js';
+
+/** Metering receipts are asked for with Plug & Charge when the SECC is configured to [V2G2-691]. */
+const receipt = (ctx: SeccContext): boolean => (ctx.receiptPending = ctx.paymentOption === 'Contract' && ctx.pnc?.receiptRequired === true);
 import { powerDeliveryResponse } from './power-delivery-response.js';
 
 export const charging: SeccState = {
   name: 'Charging',
   accepts: ['CurrentDemandReq', 'ChargingStatusReq', 'MeteringReceiptReq', 'PowerDeliveryReq'],
-  handle(req, body, ctx) {
+  handle(req, body, ctx, header) {
     const ac = isAc(ctx.transferMode!);
+    // after a receipt was asked for, the EV's next message is the MeteringReceiptReq [V2G2-691]
+    if (ctx.receiptPending && req !== 'MeteringReceiptReq') return { response: failed(req, 'FAILED_SequenceError', ctx), next: null };
     switch (req) {
       case 'CurrentDemandReq': {
         if (ac) return { response: failed(req, 'FAILED_SequenceError', ctx), next: null };
@@ -38,7 +44,7 @@ export const charging: SeccState = {
               EVSEID: ctx.evse.evseId,
               SAScheduleTupleID: ctx.saScheduleTupleId,
               MeterInfo: meterInfo(ctx),
-              ReceiptRequired: false,
+              ReceiptRequired: receipt(ctx),
             },
           },
           next: 'Charging',
@@ -55,16 +61,28 @@ export const charging: SeccState = {
               SAScheduleTupleID: ctx.saScheduleTupleId,
               ...(s.maxCurrent !== undefined ? { EVSEMaxCurrent: pv(s.maxCurrent, 'A') } : {}),
               MeterInfo: meterInfo(ctx),
-              ReceiptRequired: false,
+              ReceiptRequired: receipt(ctx),
               AC_EVSEStatus: acEvseStatus(ctx),
             },
           },
           next: 'Charging',
         };
       }
-      case 'MeteringReceiptReq':
-        // receipts are only asked for with Plug & Charge, which this SECC does not offer yet
-        return { response: failed(req, 'FAILED_SequenceError', ctx), next: null };
+      case 'MeteringReceiptReq': {
+        if (!ctx.receiptPending) return { response: failed(req, 'FAILED_SequenceError', ctx), next: null };
+        ctx.receiptPending = false;
+        const mr = body.MeteringReceiptReq!;
+        const signed =
+          mr.Id !== undefined &&
+          header.Signature !== undefined &&
+          mr.SessionID.toLowerCase() === ctx.sessionId &&
+          verifyElements(ctx.codec, header.Signature, [{ id: mr.Id, fragment: { MeteringReceiptReq: mr } }], Buffer.from(ctx.contract!.certificate, 'hex')).ok;
+        if (!signed) return { response: failed(req, 'FAILED_MeteringSignatureNotValid', ctx), next: null };
+        return {
+          response: ac ? { MeteringReceiptRes: { ResponseCode: 'OK', AC_EVSEStatus: acEvseStatus(ctx) } } : { MeteringReceiptRes: { ResponseCode: 'OK', DC_EVSEStatus: dcEvseStatus(ctx) } },
+          next: 'Charging',
+        };
+      }
       default: {
         const progress = body.PowerDeliveryReq!.ChargeProgress;
         if (progress === 'Start') return { response: failed(req, 'FAILED_SequenceError', ctx), next: null };

@@ -20,8 +20,9 @@ export const waitPaymentServiceSelection: SeccState = {
     if (sel.SelectedServiceList.SelectedService.some((s) => s.ServiceID !== 1)) return { response: failed(req, 'FAILED_ServiceSelectionInvalid', ctx), next: null };
     ctx.paymentOption = sel.SelectedPaymentOption;
     if (sel.SelectedPaymentOption === 'Contract') {
-      // Plug & Charge (PaymentDetails, contract certificates) is not offered by this SECC yet
-      return { response: failed(req, 'FAILED_PaymentSelectionInvalid', ctx), next: null };
+      // Plug & Charge needs trusted MO roots to check contract certificates
+      if (!ctx.pnc) return { response: failed(req, 'FAILED_PaymentSelectionInvalid', ctx), next: null };
+      return { response: { PaymentServiceSelectionRes: { ResponseCode: 'OK' } }, next: 'WaitPaymentDetails' };
     }
     return { response: { PaymentServiceSelectionRes: { ResponseCode: 'OK' } }, next: 'WaitAuthorization' };
   },

@@ -8,8 +8,8 @@ import { waitPowerDelivery } from './wait-power-delivery.js';
 export const waitPreCharge: SeccState = {
   name: 'WaitPreCharge',
   accepts: ['PreChargeReq', 'PowerDeliveryReq'],
-  handle(req, body, ctx) {
-    if (req === 'PowerDeliveryReq') return waitPowerDelivery.handle(req, body, ctx);
+  handle(req, body, ctx, header) {
+    if (req === 'PowerDeliveryReq') return waitPowerDelivery.handle(req, body, ctx, header);
     const pc = body.PreChargeReq!;
     const v = ctx.evse.preCharge(num(pc.EVTargetVoltage) ?? 0, num(pc.EVTargetCurrent) ?? 0);
     return { response: { PreChargeRes: { ResponseCode: 'OK', DC_EVSEStatus: dcEvseStatus(ctx), EVSEPresentVoltage: pv(v, 'V') } }, next: 'WaitPreCharge' };
