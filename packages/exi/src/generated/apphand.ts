@@ -40,7 +40,7 @@ export const apphandTables: CodecTables = {
   types: [
     {"name":"supportedAppProtocolReqType","simple":false,"attrs":[],"elems":[{"key":"AppProtocol","ns":"","type":1,"array":true,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":2,"p":[[1,0,1],[3,0,-1]],"loop":{"min":1,"max":20,"atMax":{"w":1,"p":[[3,0,-1]]}}}]},
     {"name":"AppProtocolType","simple":false,"attrs":[],"elems":[{"key":"ProtocolNamespace","ns":"","type":2,"array":false,"required":true},{"key":"VersionNumberMajor","ns":"","type":3,"array":false,"required":true},{"key":"VersionNumberMinor","ns":"","type":3,"array":false,"required":true},{"key":"SchemaID","ns":"","type":4,"array":false,"required":true},{"key":"Priority","ns":"","type":5,"array":false,"required":true}],"states":[{"w":1,"p":[[1,0,1]]},{"w":1,"p":[[1,1,2]]},{"w":1,"p":[[1,2,3]]},{"w":1,"p":[[1,3,4]]},{"w":1,"p":[[1,4,5]]},{"w":1,"p":[[3,0,-1]]}]},
-    {"name":"protocolNamespaceType","simple":true,"content":{"t":"string"},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
+    {"name":"protocolNamespaceType","simple":true,"content":{"t":"string","maxLength":100},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"xs_unsignedInt","simple":true,"content":{"t":"uint","max":4294967295},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"idType","simple":true,"content":{"t":"nbit","n":8,"min":0,"max":255},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},
     {"name":"priorityType","simple":true,"content":{"t":"nbit","n":5,"min":1,"max":20},"attrs":[],"elems":[],"states":[{"w":1,"p":[[4,0,1]]},{"w":1,"p":[[3,0,-1]]}]},

@@ -59,6 +59,7 @@ export function isBuiltin(t: TypeDef): boolean {
 /** Walks the restriction chain to the built-in type, collecting the facets that apply. */
 export function datatypeOf(set: SchemaSet, type: SimpleTypeDef): Datatype {
   let enumeration: string[] | undefined;
+  let maxLength: number | undefined;
   let lo: bigint | undefined;
   let hi: bigint | undefined;
   const tighten = (f: Facets): void => {
@@ -70,6 +71,8 @@ export function datatypeOf(set: SchemaSet, type: SimpleTypeDef): Datatype {
   let t: SimpleTypeDef = type;
   for (;;) {
     if (!enumeration && t.facets.enumeration) enumeration = t.facets.enumeration;
+    const ml = t.facets.maxLength ?? t.facets.length;
+    if (ml !== undefined && (maxLength === undefined || ml < maxLength)) maxLength = ml;
     tighten(t.facets);
     if (isBuiltin(t)) break;
     if (!t.base) throw new Error(`simple type without base`);
@@ -80,10 +83,11 @@ export function datatypeOf(set: SchemaSet, type: SimpleTypeDef): Datatype {
   const name = t.qname!.name;
   // EXI 1.0 §7.2: enumerations of any type but QName/Notation are n-bit indices in schema order
   if (enumeration) return { t: 'enum', n: bitsFor(enumeration.length), values: enumeration };
-  if (STRING_TYPES.has(name)) return { t: 'string' };
+  const limit = maxLength !== undefined ? { maxLength } : {};
+  if (STRING_TYPES.has(name)) return { t: 'string', ...limit };
   if (name === 'boolean') return { t: 'bool' };
-  if (name === 'hexBinary') return { t: 'hex' };
-  if (name === 'base64Binary') return { t: 'base64' };
+  if (name === 'hexBinary') return { t: 'hex', ...limit };
+  if (name === 'base64Binary') return { t: 'base64', ...limit };
   const bounds = INTEGER_BOUNDS[name];
   if (!bounds) throw new Error(`unsupported built-in type xs:${name}`);
   tighten({ ...(bounds[0] !== undefined ? { minInclusive: bounds[0] } : {}), ...(bounds[1] !== undefined ? { maxInclusive: bounds[1] } : {}) });

@@ -95,11 +95,13 @@ export class BitReader {
     return v;
   }
 
-  string(): string {
+  /** EXI String (length + 2, code points); a longer string than `maxLength` is INVALID_VALUE. */
+  string(maxLength = Infinity): string {
     const start = this.bitPosition;
     const n = this.length('string length');
     if (n < 2) throw new ExiError('INVALID_VALUE', 'string table hit, but the V2G profile has no value partitions', start);
     const len = n - 2;
+    if (len > maxLength) throw new ExiError('INVALID_VALUE', `string of ${len} characters, at most ${maxLength} allowed`, start);
     // every code point takes at least 8 bits: refuse lengths the stream cannot hold
     if (len * 8 > this.bitsLeft) throw new ExiError('LIMIT_EXCEEDED', `string length ${len} exceeds the stream`, start);
     const chars = this.chars;
@@ -145,10 +147,11 @@ export class BitReader {
     return s;
   }
 
-  /** EXI Binary as a lowercase hex string. */
-  binaryHex(): string {
+  /** EXI Binary as lowercase hex; a longer value than `maxLength` bytes is INVALID_VALUE. */
+  binaryHex(maxLength = Infinity): string {
     const start = this.bitPosition;
     const n = this.length('binary length');
+    if (n > maxLength) throw new ExiError('INVALID_VALUE', `binary of ${n} bytes, at most ${maxLength} allowed`, start);
     if (n * 8 > this.bitsLeft) throw new ExiError('LIMIT_EXCEEDED', `binary length ${n} exceeds the stream`, start);
     let s = '';
     if ((this.p & 7) === 0) {

@@ -174,6 +174,9 @@ class Emitter {
     switch (dt.t) {
       case 'bool':
         return `if (${x} === true) w.bits(1, 1); else if (${x} === false) w.bits(1, 0); else throw rt.bad('a boolean', ${x});`;
+      // Length facets (maxLength) are in the tables but not enforced here: field stacks accept longer
+      // values (eMAIDs with separators, long EVSEIDs), and decode → encode stays lossless. The
+      // protocol layer checks what it relies on; the decoder's input size limit bounds memory.
       case 'string':
         return `if (typeof ${x} !== 'string') throw rt.bad('a string', ${x}); w.string(${x});`;
       case 'hex':

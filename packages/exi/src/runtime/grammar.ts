@@ -12,11 +12,13 @@ export type Datatype =
   | { t: 'int'; big?: true; min?: number | string; max?: number | string }
   /** n-bit Unsigned Integer of (value - min): bounded ranges of 4096 values or fewer */
   | { t: 'nbit'; n: number; min: number; max: number }
-  | { t: 'string' }
+  /** maxLength: the schema's length limit in characters (informative: not enforced by the codec) */
+  | { t: 'string'; maxLength?: number }
   /** n-bit index into the enumeration, values in schema order */
   | { t: 'enum'; n: number; values: string[] }
-  | { t: 'hex' }
-  | { t: 'base64' };
+  /** maxLength: the schema's length limit in bytes (informative: not enforced by the codec) */
+  | { t: 'hex'; maxLength?: number }
+  | { t: 'base64'; maxLength?: number };
 
 /** Event kinds of a production. */
 export const EV = {
