@@ -134,3 +134,25 @@ describe('ISO 15118-2 Plug & Charge: contract certificate, signed Authorization 
     expect(r.sent).not.toContain('PaymentDetailsReq');
   });
 });
+
+describe('the SCALE -2 variant', () => {
+  it('the EV sends its energy and SoC window in ChargeParameterDiscoveryReq; the SECC sees it', () => {
+    const evse = new TestEvse(['AC_three_phase_core']);
+    let seen: unknown;
+    evse.schedule = ((needs: iso2.EvChargeNeeds) => {
+      seen = needs.raw.AC_EVChargeParameter;
+      return [{ startS: 0, pMaxW: 11_000 }];
+    }) as TestEvse['schedule'];
+    const ev = new TestEv('AC_three_phase_core', 1);
+    const params = ev.chargeParameters.bind(ev);
+    ev.chargeParameters = () => ({ ...params(), scale: { maxEnergyRequestWh: 40_000, minEnergyRequestWh: 10_000, maxSoc: 90, minSoc: 20 } });
+    const scale = getTypedCodec('iso2-scale');
+    const wireScale = (m: V2G): V2G => scale.decode(scale.encode(m as never)) as unknown as V2G;
+    const secc = new iso2.SeccSession(evse, new Map(), { codec: 'iso2-scale' });
+    const evcc = new iso2.EvccSession(ev, { codec: 'iso2-scale' });
+    let step = evcc.start();
+    while (step.request) step = evcc.onResponse(wireScale(secc.handle(wireScale(step.request)).response));
+    expect(step.error).toBeUndefined();
+    expect(seen).toMatchObject({ EVMaxPower: { Unit: 'W' }, EVMaxSoc: 90, EVMinSoc: 20, EVMaxEnergyRequest: { Unit: 'Wh' } });
+  });
+});

@@ -217,6 +217,17 @@ export class EvccSession {
             ...(p.bulkSoc !== undefined ? { BulkSOC: Math.round(p.bulkSoc) } : {}),
           },
         };
+    // the SCALE -2 variant (D2.3 §9.1, docs/scale-variants.md) carries the EV's energy and SoC window
+    if (this.codec === 'iso2-scale' && p.scale) {
+      const extra = {
+        EVMaxEnergyRequest: pv(p.scale.maxEnergyRequestWh, 'Wh'),
+        EVMinEnergyRequest: pv(p.scale.minEnergyRequestWh, 'Wh'),
+        EVMaxSoc: Math.round(p.scale.maxSoc),
+        EVMinSoc: Math.round(p.scale.minSoc),
+      };
+      if (req.AC_EVChargeParameter) Object.assign(req.AC_EVChargeParameter, { EVMaxPower: pv(p.maxPower, 'W'), ...extra });
+      if (req.DC_EVChargeParameter) Object.assign(req.DC_EVChargeParameter, extra);
+    }
     return this.send({ ChargeParameterDiscoveryReq: req }, delayMs);
   }
 
