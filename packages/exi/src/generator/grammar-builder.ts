@@ -100,10 +100,48 @@ export class GrammarBuilder {
       .map((decls) => {
         const first = decls[0]!;
         const types = new Set(decls.map((d) => resolveType(this.set, d.type)));
-        return types.size === 1 ? this.root(first) : { key: first.qname.name, ns: first.qname.ns, type: -1 };
+        return types.size === 1 ? this.root(first) : ({ key: first.qname.name, ns: first.qname.ns, type: -1 } as RootElement);
       })
       .sort((a, b) => compareQNames({ ns: a.ns, name: a.key }, { ns: b.ns, name: b.key }));
-    const fragment = { w: bitsFor(fragElems.length + 2), elements: fragElems };
+    // every attribute qname of the schema set, sorted; typed when all its declarations agree
+    const attrTypes = new Map<string, { qname: QName; types: Set<TypeDef> }>();
+    const collect = (t: TypeDef): void => {
+      if (t.kind !== 'complex') return;
+      for (const a of t.attributes) {
+        const k = qnKey(a.qname);
+        const e = attrTypes.get(k) ?? { qname: a.qname, types: new Set<TypeDef>() };
+        e.types.add(resolveType(this.set, a.type));
+        attrTypes.set(k, e);
+      }
+    };
+    for (const t of this.set.types.values()) collect(t);
+    for (const d of this.set.allElements) if ('def' in d.type) collect(d.type.def);
+    const attrList = [...attrTypes.values()].sort((a, b) => compareQNames(a.qname, b.qname));
+    const attributes = attrList.map((a) => {
+      const [only] = a.types;
+      return { key: a.qname.name, ns: a.qname.ns, ...(a.types.size === 1 && only!.kind === 'simple' ? { dt: datatypeOf(this.set, only) } : {}) };
+    });
+    for (const [i, el] of fragElems.entries()) {
+      if (el.type >= 0) continue;
+      const decls = byName.get(qnKey({ ns: el.ns, name: el.key }))!;
+      const relaxedAttrs: Record<string, number> = {};
+      for (const d of decls) {
+        const t = resolveType(this.set, d.type);
+        if (t.kind !== 'complex') continue;
+        for (const a of this.attributesOf(t)) relaxedAttrs[a.qname.name] = attrList.findIndex((x) => qnKey(x.qname) === qnKey(a.qname));
+      }
+      fragElems[i] = { ...el, relaxedAttrs };
+    }
+    const n = fragElems.length;
+    const fragment = {
+      w: bitsFor(n + 2),
+      elements: fragElems,
+      attributes,
+      // AT(attributes), AT(*), SE(elements), SE(*), EE, CH — and the second level of non-strict grammars
+      w0: bitsFor(attributes.length + 1 + n + 3 + 1),
+      // SE(elements), SE(*), EE, CH
+      w1: bitsFor(n + 3 + 1),
+    };
     return { id: opts.id, types: this.types, document, fragment };
   }
 

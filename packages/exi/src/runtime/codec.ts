@@ -9,7 +9,7 @@ import { BitReader } from './bit-reader.js';
 import { BitWriter } from './bit-writer.js';
 import { compileCodec, type CompiledCodec } from './compile.js';
 import { ExiError } from './errors.js';
-import type { CodecTables } from './grammar.js';
+import type { CodecTables, RootElement } from './grammar.js';
 
 export type ExiObject = { [key: string]: ExiValue };
 export type ExiValue = string | number | bigint | boolean | ExiObject | ExiValue[];
@@ -95,7 +95,7 @@ export class ExiCodec<Doc extends object = ExiObject> {
     const [key, value] = single(fragment, 'fragment');
     const i = this.fragIndex.get(key);
     const el = i === undefined ? undefined : this.tables.fragment.elements[i];
-    if (!el || el.type < 0) throw new ExiError('UNKNOWN_ELEMENT', `${key} cannot be a fragment of ${this.id}`);
+    if (!el) throw new ExiError('UNKNOWN_ELEMENT', `${key} cannot be a fragment of ${this.id}`);
     const fns = this.fns;
     const w = writer;
     w.reset();
@@ -103,7 +103,8 @@ export class ExiCodec<Doc extends object = ExiObject> {
     const fw = this.tables.fragment.w;
     w.bits(fw, i!);
     try {
-      fns.enc[el.type]!(w, value);
+      if (el.type < 0) this.encodeRelaxed(w, el, value);
+      else fns.enc[el.type]!(w, value);
     } catch (e) {
       throw withRoot(e, key);
     }
@@ -136,10 +137,10 @@ export class ExiCodec<Doc extends object = ExiObject> {
     const fw = this.tables.fragment.w;
     const code = r.bits(fw);
     const el = this.tables.fragment.elements[code];
-    if (!el || el.type < 0) throw new ExiError('UNSUPPORTED_EVENT', `fragment event code ${code}`, r.bitPosition - fw);
+    if (!el) throw new ExiError('UNSUPPORTED_EVENT', `fragment event code ${code}`, r.bitPosition - fw);
     let value;
     try {
-      value = fns.dec[el.type]!(r);
+      value = el.type < 0 ? this.decodeRelaxed(r, el) : fns.dec[el.type]!(r);
     } catch (e) {
       throw withRoot(e, this.fragKeys[code]!);
     }
@@ -148,6 +149,64 @@ export class ExiCodec<Doc extends object = ExiObject> {
       throw new ExiError('UNSUPPORTED_EVENT', 'a fragment of more than one element', r.bitPosition - fw);
     this.end(r);
     return { [this.fragKeys[code]!]: value };
+  }
+
+  /**
+   * An element declared with several types (the ISO 15118-2 eMAID: a plain string in
+   * PaymentDetailsReq, a string with an Id in CertificateInstallationRes) is a fragment root of the
+   * relaxed element fragment grammar: its attributes, then untyped character content. That is all
+   * the V2G signatures need; child elements in it are refused.
+   */
+  private encodeRelaxed(w: BitWriter, el: RootElement, value: unknown): void {
+    const f = this.tables.fragment;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ExiError('INVALID_VALUE', `expected an object for ${el.key}`);
+    const v = value as ExiObject;
+    const attrs = el.relaxedAttrs ?? {};
+    for (const k of Object.keys(v)) if (k !== CONTENT && !(k in attrs)) throw new ExiError('INVALID_CONTENT', `${k} is not part of ${el.key}`);
+    // AT events in the order of the attribute list (sorted qnames)
+    for (const [k, index] of Object.entries(attrs).sort((a, b) => a[1] - b[1])) {
+      const x = v[k];
+      if (x === undefined) continue;
+      w.bits(f.w0, index);
+      const dt = f.attributes[index]!.dt;
+      if (dt && dt.t !== 'string') throw new ExiError('INVALID_VALUE', `typed attribute ${k} in a relaxed fragment is not supported`);
+      if (typeof x !== 'string') throw new ExiError('INVALID_VALUE', `${k} must be a string`);
+      w.string(x);
+    }
+    const n = f.elements.length;
+    const content = v[CONTENT];
+    if (content === undefined) {
+      w.bits(f.w0, f.attributes.length + 1 + n + 1); // EE
+      return;
+    }
+    if (typeof content !== 'string') throw new ExiError('INVALID_VALUE', `${CONTENT} must be a string`);
+    w.bits(f.w0, f.attributes.length + 1 + n + 2); // CH [untyped value]
+    w.string(content);
+    w.bits(f.w1, n + 1); // EE in the content state
+  }
+
+  private decodeRelaxed(r: BitReader, el: RootElement): ExiObject {
+    const f = this.tables.fragment;
+    const n = f.elements.length;
+    const byIndex = new Map(Object.entries(el.relaxedAttrs ?? {}).map(([k, i]) => [i, k]));
+    const out: ExiObject = {};
+    for (;;) {
+      const at = r.bitPosition;
+      const code = r.bits(f.w0);
+      const key = byIndex.get(code);
+      if (key !== undefined) {
+        const dt = f.attributes[code]!.dt;
+        if (dt && dt.t !== 'string') throw new ExiError('UNSUPPORTED_EVENT', `typed attribute ${key} in a relaxed fragment`, at);
+        out[key] = r.string();
+        continue;
+      }
+      if (code === f.attributes.length + 1 + n + 1) return out;
+      if (code !== f.attributes.length + 1 + n + 2) throw new ExiError('UNSUPPORTED_EVENT', `event code ${code} in the relaxed fragment of ${el.key}`, at);
+      out[CONTENT] = r.string();
+      const ee = r.bits(f.w1);
+      if (ee !== n + 1) throw new ExiError('UNSUPPORTED_EVENT', `event code ${ee} after the content of ${el.key}`, r.bitPosition - f.w1);
+      return out;
+    }
   }
 
   private begin(bytes: Uint8Array): BitReader {

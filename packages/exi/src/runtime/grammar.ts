@@ -84,8 +84,19 @@ export interface TypeGrammar {
 export interface RootElement {
   key: string;
   ns: string;
-  /** type grammar index, or -1 where the fragment grammar would need the relaxed element grammar */
+  /** type grammar index, or -1 where the element is declared with several types: its fragment
+   *  content then follows the relaxed element fragment grammar */
   type: number;
+  /** relaxed elements: their attributes (JSON key → index in `fragment.attributes`) */
+  relaxedAttrs?: Record<string, number>;
+}
+
+/** An attribute of the relaxed element fragment grammar: every attribute qname of the schema set. */
+export interface FragmentAttribute {
+  key: string;
+  ns: string;
+  /** the datatype when every declaration of this qname has the same type; untyped (a string) otherwise */
+  dt?: Datatype;
 }
 
 export interface CodecTables {
@@ -93,6 +104,9 @@ export interface CodecTables {
   types: readonly TypeGrammar[];
   /** DocContent: global elements sorted by local name then URI; SE(*) follows */
   document: { w: number; elements: readonly RootElement[] };
-  /** FragmentContent: all element declarations sorted; SE(*) and ED follow */
-  fragment: { w: number; elements: readonly RootElement[] };
+  /** FragmentContent: all element declarations sorted; SE(*) and ED follow. The relaxed element
+   *  fragment grammar (EXI 1.0 §8.5.4.1.?: ElementFragment) lists all attributes, AT(*), all
+   *  fragment elements, SE(*), EE and CH in its first state (width w0), and the elements, SE(*),
+   *  EE and CH in its content state (width w1). */
+  fragment: { w: number; elements: readonly RootElement[]; attributes: readonly FragmentAttribute[]; w0: number; w1: number };
 }
