@@ -105,7 +105,7 @@ export interface CodecTables {
   /** DocContent: global elements sorted by local name then URI; SE(*) follows */
   document: { w: number; elements: readonly RootElement[] };
   /** FragmentContent: all element declarations sorted; SE(*) and ED follow. The relaxed element
-   *  fragment grammar (EXI 1.0 §8.5.4.1.?: ElementFragment) lists all attributes, AT(*), all
+   *  fragment grammar (EXI 1.0, the schema-informed element fragment grammar) lists all attributes, AT(*), all
    *  fragment elements, SE(*), EE and CH in its first state (width w0), and the elements, SE(*),
    *  EE and CH in its content state (width w1). */
   fragment: { w: number; elements: readonly RootElement[]; attributes: readonly FragmentAttribute[]; w0: number; w1: number };
