@@ -6,3 +6,4 @@ export * from './transport/index.js';
 export * as iso2 from './iso2/index.js';
 export * from './app-protocol.js';
 export * as din from './din/index.js';
+export * from './cable/index.js';

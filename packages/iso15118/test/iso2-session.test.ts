@@ -128,6 +128,46 @@ describe('ISO 15118-2 Plug & Charge: contract certificate, signed Authorization 
     expect(r.error).toBe('AuthorizationRes: FAILED_SignatureError');
   });
 
+  it('an EV without a contract installs one (CertificateInstallation), then charges with it', () => {
+    const c = pki.certificates;
+    const provisioning = {
+      emaid: pki.identities.emaid,
+      contractCertPem: c.contract.certPem,
+      contractKeyPem: c.contract.keyPem!,
+      contractSubCaPems: [c['mo-subca2'].certPem, c['mo-subca1'].certPem],
+      cpsLeafCertPem: c['cps-leaf'].certPem,
+      cpsLeafKeyPem: c['cps-leaf'].keyPem!,
+      cpsSubCaPems: [c['cps-subca2'].certPem, c['cps-subca1'].certPem],
+    };
+    const secc = new iso2.SeccSession(pncEvse(), new Map(), { pnc: { moRoots: [c['mo-root'].certPem], provisioning } });
+    let installed: iso2.EvccContract | undefined;
+    const evcc = new iso2.EvccSession(new TestEv('DC_extended', 1), {
+      pnc: { oemProvCertPem: c['oem-prov'].certPem, oemProvKeyPem: c['oem-prov'].keyPem!, v2gRootPems: [c['v2g-root'].certPem], onContractInstalled: (x) => (installed = x) },
+    });
+    const r = run(undefined, secc, evcc);
+    expect(r.error).toBeUndefined();
+    expect(r.sent.slice(2, 6)).toEqual(['PaymentServiceSelectionReq', 'CertificateInstallationReq', 'PaymentDetailsReq', 'AuthorizationReq']);
+    expect(installed?.emaid).toBe(pki.identities.emaid);
+    expect(installed?.contractCertPem.replace(/\s/g, '')).toBe(c.contract.certPem.replace(/\s/g, ''));
+  });
+
+  it('an EV installing a contract refuses a CPS chain it does not trust', () => {
+    const c = pki.certificates;
+    const o = other.certificates;
+    const provisioning = {
+      emaid: pki.identities.emaid,
+      contractCertPem: c.contract.certPem,
+      contractKeyPem: c.contract.keyPem!,
+      contractSubCaPems: [],
+      cpsLeafCertPem: o['cps-leaf'].certPem,
+      cpsLeafKeyPem: o['cps-leaf'].keyPem!,
+      cpsSubCaPems: [o['cps-subca2'].certPem, o['cps-subca1'].certPem],
+    };
+    const secc = new iso2.SeccSession(pncEvse(), new Map(), { pnc: { moRoots: [c['mo-root'].certPem], provisioning } });
+    const evcc = new iso2.EvccSession(new TestEv('DC_extended', 1), { pnc: { oemProvCertPem: c['oem-prov'].certPem, oemProvKeyPem: c['oem-prov'].keyPem!, v2gRootPems: [c['v2g-root'].certPem] } });
+    expect(run(undefined, secc, evcc).error).toMatch(/CertificateInstallationRes: CPS chain untrusted/);
+  });
+
   it('an EV with a contract at an EVSE without PnC falls back to external payment', () => {
     const r = run(undefined, new iso2.SeccSession(new TestEvse(['DC_extended'])), new iso2.EvccSession(new TestEv('DC_extended', 1), { pnc: contract(pki) }));
     expect(r.error).toBeUndefined();

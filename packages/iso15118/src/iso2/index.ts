@@ -5,4 +5,5 @@ export type { SeccContext, SeccPnc, SeccStateName } from './secc/context.js';
 export { signElements, verifyElements, type SignedElement, type SignatureCheck } from './signature.js';
 export { SeccSession, type PausedSessions, type SeccReply } from './secc/session.js';
 export type * from './evcc/ev-port.js';
-export { EvccSession, type EvccOptions, type EvccStep } from './evcc/session.js';
+export { EvccSession, type EvccContract, type EvccOptions, type EvccPnc, type EvccStep } from './evcc/session.js';
+export { decryptContractKey, encryptContractKey } from './key-transport.js';

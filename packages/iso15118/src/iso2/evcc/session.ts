@@ -4,11 +4,17 @@
 import type { Iso2 } from '@v2xsim/exi';
 import { isAc, num, pv } from '../physical.js';
 import { messageName, v2gMessage, type Body, type MessageName } from '../messages.js';
-import { certificateDer as der } from '../../pki/cert.js';
+import { certificateDer as der, certificatePem, parseCertificate } from '../../pki/cert.js';
+import { verifyChain } from '../../pki/verify.js';
+import { decryptContractKey } from '../key-transport.js';
+import { verifyElements } from '../signature.js';
 import { signElements } from '../signature.js';
 import type { EvccEv } from './ev-port.js';
 
 type V2G = { V2G_Message: Iso2.V2G_MessageType };
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const pemOf = (derHex: string): string => certificatePem(Buffer.from(derHex, 'hex'));
 
 export interface EvccStep {
   /** the next request, or null when the session is over */
@@ -32,11 +38,30 @@ export interface EvccOptions {
   resumeSessionId?: string;
   /** the EXI codec of the session ('iso2' or 'iso2-scale'): signatures are over its fragments */
   codec?: string;
-  /** Plug & Charge: the contract certificate (with its sub-CAs) and key; without it the EV uses EIM */
-  pnc?: { emaid: string; contractCertPem: string; subCaPems: readonly string[]; contractKeyPem: string };
+  /** Plug & Charge: a contract, or an OEM provisioning certificate to install one with; without
+   *  either the EV uses EIM */
+  pnc?: EvccPnc;
 }
 
-type Expect = 'SessionSetupRes' | 'ServiceDiscoveryRes' | 'PaymentServiceSelectionRes' | 'PaymentDetailsRes' | 'AuthorizationRes' | 'MeteringReceiptRes' | 'ChargeParameterDiscoveryRes'
+export interface EvccContract {
+  emaid: string;
+  contractCertPem: string;
+  /** MO Sub-CA 2 then Sub-CA 1 */
+  subCaPems: readonly string[];
+  contractKeyPem: string;
+}
+
+export interface EvccPnc extends Partial<EvccContract> {
+  /** CertificateInstallation when the EV has no contract yet */
+  oemProvCertPem?: string;
+  oemProvKeyPem?: string;
+  /** the V2G root(s) the CPS chain of an installed contract must lead to */
+  v2gRootPems?: readonly string[];
+  /** told about a newly installed contract (to keep it for the next session) */
+  onContractInstalled?: (contract: EvccContract) => void;
+}
+
+type Expect = 'SessionSetupRes' | 'ServiceDiscoveryRes' | 'PaymentServiceSelectionRes' | 'CertificateInstallationRes' | 'PaymentDetailsRes' | 'AuthorizationRes' | 'MeteringReceiptRes' | 'ChargeParameterDiscoveryRes'
   | 'CableCheckRes' | 'PreChargeRes' | 'PowerDeliveryRes' | 'CurrentDemandRes' | 'ChargingStatusRes' | 'WeldingDetectionRes' | 'SessionStopRes';
 
 export class EvccSession {
@@ -45,7 +70,8 @@ export class EvccSession {
   private progress: 'Start' | 'Stop' | 'Renegotiate' = 'Start';
   private tupleId = 1;
   private readonly o: Required<Omit<EvccOptions, 'resumeSessionId' | 'pnc' | 'codec'>>;
-  private readonly pnc: EvccOptions['pnc'];
+  private readonly pnc: EvccPnc | undefined;
+  private installed: EvccContract | undefined;
   private readonly codec: string;
   private contract = false;
   private genChallenge = '';
@@ -62,6 +88,8 @@ export class EvccSession {
     this.o = { ongoingDelayMs: opts.ongoingDelayMs ?? 100, loopDelayMs: opts.loopDelayMs ?? 100, preChargeToleranceV: opts.preChargeToleranceV ?? 10 };
     if (opts.resumeSessionId) this.sessionId = opts.resumeSessionId;
     this.pnc = opts.pnc;
+    const p = opts.pnc;
+    if (p?.emaid && p.contractCertPem && p.contractKeyPem) this.installed = { emaid: p.emaid, contractCertPem: p.contractCertPem, contractKeyPem: p.contractKeyPem, subCaPems: p.subCaPems ?? [] };
     this.codec = opts.codec ?? 'iso2';
   }
 
@@ -77,7 +105,7 @@ export class EvccSession {
 
   /** A request whose body element carries an Id and is signed with the contract key in the header. */
   private sendSigned(name: 'AuthorizationReq' | 'MeteringReceiptReq', element: { Id: string; [k: string]: unknown }, delayMs: number): EvccStep {
-    const signature = signElements(this.codec, [{ id: element.Id, fragment: { [name]: element } }], this.pnc!.contractKeyPem);
+    const signature = signElements(this.codec, [{ id: element.Id, fragment: { [name]: element } }], this.installed!.contractKeyPem);
     return this.send({ [name]: element } as Body, delayMs, signature);
   }
 
@@ -110,25 +138,20 @@ export class EvccSession {
         const sd = Body.ServiceDiscoveryRes!;
         if (!sd.ChargeService.SupportedEnergyTransferMode.EnergyTransferMode.includes(mode)) return this.end(`the EVSE does not offer ${mode}`);
         // Plug & Charge when the EV has a contract and the EVSE offers it, else external payment
-        this.contract = this.pnc !== undefined && sd.PaymentOptionList.PaymentOption.includes('Contract');
+        const canContract = this.installed !== undefined || (this.pnc?.oemProvCertPem !== undefined && this.pnc.oemProvKeyPem !== undefined);
+        this.contract = canContract && sd.PaymentOptionList.PaymentOption.includes('Contract');
         if (!this.contract && !sd.PaymentOptionList.PaymentOption.includes('ExternalPayment')) return this.end('the EVSE offers no external payment (EIM)');
         return this.send(
           { PaymentServiceSelectionReq: { SelectedPaymentOption: this.contract ? 'Contract' : 'ExternalPayment', SelectedServiceList: { SelectedService: [{ ServiceID: sd.ChargeService.ServiceID }] } } },
           0,
         );
       }
-      case 'PaymentServiceSelectionRes': {
+      case 'PaymentServiceSelectionRes':
         if (!this.contract) return this.authorization(0);
-        const subs = this.pnc!.subCaPems.map((p) => Buffer.from(der(p)).toString('hex'));
-        return this.send(
-          {
-            PaymentDetailsReq: {
-              eMAID: this.pnc!.emaid,
-              ContractSignatureCertChain: { Certificate: Buffer.from(der(this.pnc!.contractCertPem)).toString('hex'), ...(subs.length ? { SubCertificates: { Certificate: subs } } : {}) },
-            },
-          },
-          0,
-        );
+        return this.installed ? this.paymentDetails() : this.certificateInstallation();
+      case 'CertificateInstallationRes': {
+        const error = this.install(Body.CertificateInstallationRes!, Header.Signature);
+        return error ? this.end(`CertificateInstallationRes: ${error}`) : this.paymentDetails();
       }
       case 'PaymentDetailsRes':
         this.genChallenge = Body.PaymentDetailsRes!.GenChallenge.toLowerCase();
@@ -173,6 +196,70 @@ export class EvccSession {
       case 'SessionStopRes':
         return this.end();
     }
+  }
+
+  private paymentDetails(): EvccStep {
+    const c = this.installed!;
+    const subs = c.subCaPems.map((p) => hex(der(p)));
+    return this.send(
+      { PaymentDetailsReq: { eMAID: c.emaid, ContractSignatureCertChain: { Certificate: hex(der(c.contractCertPem)), ...(subs.length ? { SubCertificates: { Certificate: subs } } : {}) } } },
+      0,
+    );
+  }
+
+  /** CertificateInstallationReq, signed with the OEM provisioning key [V2G2-892]. */
+  private certificateInstallation(): EvccStep {
+    const p = this.pnc!;
+    const roots = (p.v2gRootPems ?? []).map((pem) => {
+      const info = parseCertificate(pem);
+      return { X509IssuerName: info.issuer, X509SerialNumber: BigInt(`0x${info.serialNumber}`) };
+    });
+    const element = {
+      Id: 'ID1',
+      OEMProvisioningCert: hex(der(p.oemProvCertPem!)),
+      ListOfRootCertificateIDs: { RootCertificateID: roots.length ? roots : [{ X509IssuerName: 'CN=V2GRootCA', X509SerialNumber: 1 }] },
+    };
+    const signature = signElements(this.codec, [{ id: element.Id, fragment: { CertificateInstallationReq: element } }], p.oemProvKeyPem!);
+    return this.send({ CertificateInstallationReq: element }, 0, signature);
+  }
+
+  /** Checks the CPS chain and signature, decrypts the contract key; an error message or undefined. */
+  private install(res: Iso2.CertificateInstallationResType, signature: Iso2.SignatureType | undefined): string | undefined {
+    const p = this.pnc!;
+    const cps = res.SAProvisioningCertificateChain;
+    const cpsSubs = (cps.SubCertificates?.Certificate ?? []).map((h) => Buffer.from(h, 'hex'));
+    if (p.v2gRootPems?.length) {
+      const chain = verifyChain(Buffer.from(cps.Certificate, 'hex'), cpsSubs, [...p.v2gRootPems]);
+      if (!chain.ok) return `CPS chain ${chain.status}`;
+    }
+    if (!signature) return 'not signed';
+    const check = verifyElements(
+      this.codec,
+      signature,
+      [
+        { id: res.ContractSignatureCertChain.Id ?? '', fragment: { ContractSignatureCertChain: res.ContractSignatureCertChain } },
+        { id: res.ContractSignatureEncryptedPrivateKey.Id, fragment: { ContractSignatureEncryptedPrivateKey: res.ContractSignatureEncryptedPrivateKey } },
+        { id: res.DHpublickey.Id, fragment: { DHpublickey: res.DHpublickey } },
+        { id: res.eMAID.Id, fragment: { eMAID: res.eMAID } },
+      ],
+      Buffer.from(cps.Certificate, 'hex'),
+    );
+    if (!check.ok) return `signature: ${check.reason}`;
+    const contractCertPem = pemOf(res.ContractSignatureCertChain.Certificate);
+    let contractKeyPem: string;
+    try {
+      contractKeyPem = decryptContractKey(Buffer.from(res.ContractSignatureEncryptedPrivateKey.CONTENT, 'hex'), Buffer.from(res.DHpublickey.CONTENT, 'hex'), p.oemProvKeyPem!, contractCertPem);
+    } catch (e) {
+      return `contract key: ${(e as Error).message}`;
+    }
+    this.installed = {
+      emaid: res.eMAID.CONTENT,
+      contractCertPem,
+      contractKeyPem,
+      subCaPems: (res.ContractSignatureCertChain.SubCertificates?.Certificate ?? []).map(pemOf),
+    };
+    p.onContractInstalled?.(this.installed);
+    return undefined;
   }
 
   /** A signed MeteringReceiptReq when the EVSE asked for one [V2G2-691], else the next loop step. */

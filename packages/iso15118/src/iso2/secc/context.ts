@@ -12,6 +12,18 @@ export interface SeccPnc {
   receiptRequired?: boolean;
   /** for certificate validity checks (tests) */
   now?: () => Date;
+  /** CertificateInstallation: the contract the backend prepared for this EV, and the CPS that signs it */
+  provisioning?: {
+    emaid: string;
+    contractCertPem: string;
+    contractKeyPem: string;
+    /** MO Sub-CA 2 then Sub-CA 1 */
+    contractSubCaPems: readonly string[];
+    cpsLeafCertPem: string;
+    cpsLeafKeyPem: string;
+    /** CPS Sub-CA 2 then Sub-CA 1 */
+    cpsSubCaPems: readonly string[];
+  };
 }
 
 export interface SeccContext {
@@ -40,6 +52,8 @@ export interface SeccContext {
 /** What a state returns for one request. */
 export interface StateResult {
   response: Body;
+  /** a signature for the response header (CertificateInstallationRes) */
+  signature?: Iso2.SignatureType;
   /** the next state's name, or null when the session is over (close the connection) */
   next: SeccStateName | null;
 }

@@ -93,9 +93,19 @@ export function failed(request: MessageName, code: ResponseCode, ctx: SeccContex
     case 'SessionStopReq':
       return { SessionStopRes: { ResponseCode: code } };
     case 'CertificateInstallationReq':
-    case 'CertificateUpdateReq':
+    case 'CertificateUpdateReq': {
+      // the elements are mandatory even in a failure: empty, with their Ids
+      const res = {
+        ResponseCode: code,
+        SAProvisioningCertificateChain: { Certificate: '' },
+        ContractSignatureCertChain: { Id: 'id1', Certificate: '' },
+        ContractSignatureEncryptedPrivateKey: { Id: 'id2', CONTENT: '' },
+        DHpublickey: { Id: 'id3', CONTENT: '' },
+        eMAID: { Id: 'id4', CONTENT: '' },
+      };
+      return request === 'CertificateInstallationReq' ? { CertificateInstallationRes: res } : { CertificateUpdateRes: res };
+    }
     default:
-      // no PnC certificate handling in this SECC yet: answer with the session-level failure
       return { SessionStopRes: { ResponseCode: code } };
   }
 }

@@ -91,7 +91,7 @@ export class SeccSession {
       const { evse: _evse, ...data } = this.ctx;
       this.paused.set(this.ctx.sessionId, data);
     }
-    return this.reply(request, result.response, result.next === null);
+    return this.reply(request, result.response, result.next === null, result.signature);
   }
 
   /** The answer to a request that could not be decoded: FAILED for what this state expects, then close. */
@@ -99,7 +99,7 @@ export class SeccSession {
     return this.reply(undefined, failed(STATES[this.stateName].accepts[0]!, 'FAILED', this.ctx), true);
   }
 
-  private reply(request: MessageName | undefined, body: Iso2.BodyType, close: boolean): SeccReply {
-    return { request, response: v2gMessage(this.ctx.sessionId, body), close };
+  private reply(request: MessageName | undefined, body: Iso2.BodyType, close: boolean, signature?: Iso2.SignatureType): SeccReply {
+    return { request, response: v2gMessage(this.ctx.sessionId, body, signature), close };
   }
 }

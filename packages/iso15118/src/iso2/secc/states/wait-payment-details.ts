@@ -1,18 +1,20 @@
 // Plug & Charge PaymentDetails: check the contract certificate chain against the trusted MO roots
 // and the eMAID against the certificate, then send the challenge the EV must sign in
-// AuthorizationReq [V2G2-475..V2G2-483]. (CertificateInstallation/Update are not offered yet.)
+// AuthorizationReq [V2G2-475..V2G2-483]. Before it, the EV may install or update its contract.
 import { randomBytes } from 'node:crypto';
 import { parseCertificate } from '../../../pki/cert.js';
 import { verifyChain } from '../../../pki/verify.js';
 import { failed } from '../responses.js';
+import { certificateInstallation } from './certificate-installation.js';
 import type { SeccState } from '../context.js';
 
 const der = (hex: string): Uint8Array => Buffer.from(hex, 'hex');
 
 export const waitPaymentDetails: SeccState = {
   name: 'WaitPaymentDetails',
-  accepts: ['PaymentDetailsReq'],
-  handle(req, body, ctx) {
+  accepts: ['PaymentDetailsReq', 'CertificateInstallationReq', 'CertificateUpdateReq'],
+  handle(req, body, ctx, header) {
+    if (req !== 'PaymentDetailsReq') return certificateInstallation(req, body, ctx, header);
     const pd = body.PaymentDetailsReq!;
     const chain = pd.ContractSignatureCertChain;
     const subs = chain.SubCertificates?.Certificate ?? [];
