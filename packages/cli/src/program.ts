@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerExiCommand, type CliIo } from './commands/exi.js';
 import { registerPkiCommand } from './commands/pki.js';
+import { registerEvCommand } from './commands/ev.js';
+import { registerEvseCommand } from './commands/evse.js';
 
 export type { CliIo } from './commands/exi.js';
 
@@ -58,6 +60,8 @@ export function buildProgram(io?: CliIo): Command {
   }
   registerExiCommand(program, io);
   registerPkiCommand(program, io);
+  registerEvseCommand(program, io);
+  registerEvCommand(program, io);
   program.addHelpText(
     'after',
     `

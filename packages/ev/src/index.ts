@@ -2,3 +2,5 @@
 export * from './sim-clock.js';
 export * from './model/index.js';
 export * from './evcc/index.js';
+export * from './adapter/index.js';
+export * from './process/index.js';

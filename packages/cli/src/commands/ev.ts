@@ -1,0 +1,218 @@
+// `v2xsim ev`: the simulated EV as a process. Flags and/or a YAML file (`--config`, flags win)
+// become an EvProcessConfig; the process finds the SECC (SDP or --secc), runs one session (or
+// --repeat), prints a JSON summary line with --summary and exits 0 only for a complete,
+// error-free session. The generic pieces (flag table → config keys, config errors, signals) are
+// shared with `v2xsim evse`.
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { EvProcess, isPlainObject, mergeConfig, readConfigFile, resolveEvProcessConfig, setConfigPath, type ProcessIo } from '@v2xsim/ev';
+import type { CliIo } from './exi.js';
+
+const processIo = (): Pick<CliIo, 'stdout' | 'stderr'> => ({ stdout: process.stdout, stderr: process.stderr });
+
+// ------------------------------------------------------------------------------ shared with `evse`
+
+/** One flag and the configuration key it sets. */
+export interface FlagSpec {
+  /** commander's flags, e.g. `--soc <percent>`; a `--no-x` flag sets false */
+  flags: string;
+  /** the configuration key path it sets, e.g. `battery.soc` */
+  path: string;
+  description: string;
+  /** string → value; throw InvalidArgumentError for a bad one (exit 2) */
+  parse?: (value: string) => unknown;
+}
+
+export function numberArg(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`not a number: ${JSON.stringify(value)}`);
+  return n;
+}
+
+export const listArg = (value: string): string[] =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+
+/** `a:b[:c],a:b,…` → numbers; each item has 2 (or, with `optionalThird`, 3) numbers. */
+export function pairsArg(value: string, optionalThird = false): number[][] {
+  return listArg(value).map((item) => {
+    const parts = item.split(':');
+    if (parts.length < 2 || parts.length > (optionalThird ? 3 : 2)) throw new InvalidArgumentError(`expected ${optionalThird ? 'a:b or a:b:c' : 'a:b'} items separated by commas, got ${JSON.stringify(item)}`);
+    return parts.map(numberArg);
+  });
+}
+
+export function addFlags(cmd: Command, specs: readonly FlagSpec[]): void {
+  for (const s of specs) {
+    if (s.parse) cmd.option(s.flags, s.description, s.parse);
+    else cmd.option(s.flags, s.description);
+  }
+}
+
+/** The configuration keys the flags given on the command line set, and which flag set each path. */
+export function flagOverrides(cmd: Command, specs: readonly FlagSpec[]): { overrides: Record<string, unknown>; flagOf: Map<string, string> } {
+  const overrides: Record<string, unknown> = {};
+  const flagOf = new Map<string, string>();
+  for (const s of specs) {
+    const option = cmd.options.find((o) => o.flags === s.flags);
+    if (!option) continue;
+    const key = option.attributeName();
+    const value: unknown = cmd.getOptionValue(key);
+    // --x and --no-x share one attribute: only the one given last sets it
+    if (value === undefined || cmd.getOptionValueSource(key) !== 'cli' || flagOf.has(s.path)) continue;
+    if (option.negate !== (value === false)) continue;
+    setConfigPath(overrides, s.path, value);
+    flagOf.set(s.path, option.long ?? s.flags);
+  }
+  return { overrides, flagOf };
+}
+
+interface ConfigProblemLike {
+  path: string;
+  message: string;
+}
+const isConfigError = (e: unknown): e is Error & { problems: readonly ConfigProblemLike[] } =>
+  e instanceof Error && e.name === 'ConfigError' && Array.isArray((e as { problems?: unknown }).problems);
+
+/** Usage error (exit 2), listing every configuration problem with its key path (and flag). */
+export function configFailure(cmd: Command, name: string, err: unknown, file: string | undefined, flagOf: Map<string, string>): never {
+  if (!isConfigError(err)) throw err;
+  const lines = err.problems.map((p) => {
+    const flag = [...flagOf].find(([path]) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`))?.[1];
+    return `  ${p.path || '(configuration)'}: ${p.message}${flag ? ` (from ${flag})` : file && p.path ? ` (in ${file})` : ''}`;
+  });
+  return cmd.error(`v2xsim ${name}: bad configuration\n${lines.join('\n')}`, { exitCode: 2, code: 'v2xsim.usage' });
+}
+
+/** The file (if any) with the flags laid over it, resolved by `resolve`; a usage error on any problem. */
+export async function loadConfig<T>(cmd: Command, name: string, specs: readonly FlagSpec[], resolve: (input: unknown) => T): Promise<T> {
+  const file = cmd.opts<{ config?: string }>().config;
+  const { overrides, flagOf } = flagOverrides(cmd, specs);
+  try {
+    const fromFile = file !== undefined ? await readConfigFile(file) : {};
+    // flags over the file; a file that is not a mapping is left for the checker to refuse
+    return resolve(isPlainObject(fromFile) ? mergeConfig(fromFile, overrides) : fromFile);
+  } catch (e) {
+    return configFailure(cmd, name, e, file, flagOf);
+  }
+}
+
+/** Line-oriented output of a process: summaries to stdout, the rest to stderr. */
+export function processLines(io: Pick<CliIo, 'stdout' | 'stderr'>): ProcessIo {
+  return { out: (line) => void io.stdout.write(line + '\n'), log: (line) => void io.stderr.write(line + '\n') };
+}
+
+/**
+ * SIGINT/SIGTERM → `onSignal` (once each time); a second signal while running exits at once (130).
+ * Returns the function that removes the handlers. Only for the real process (no injected io).
+ */
+export function onTerminationSignals(onSignal: () => void, realProcess: boolean): () => void {
+  let count = 0;
+  const handler = () => {
+    count++;
+    if (count > 1 && realProcess) process.exit(130);
+    onSignal();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+/** A real process must end once its work is done, even if a socket of a misbehaving peer lingers. */
+export function exitSoon(realProcess: boolean): void {
+  if (realProcess) setTimeout(() => process.exit(), 500).unref();
+}
+
+// ------------------------------------------------------------------------------ ev
+
+const EV_FLAGS: readonly FlagSpec[] = [
+  { flags: '--id <name>', path: 'id', description: 'name of this EV in traces and on the banner (default ev)' },
+  { flags: '--evcc-id <hex>', path: 'evccId', description: 'EVCCID: the MAC address, 12 hex digits' },
+  { flags: '--protocols <list>', path: 'protocols', description: 'protocols to offer, most preferred first: iso2, iso2-scale, din (default iso2,din)', parse: listArg },
+  { flags: '--mode <mode>', path: 'energyTransferMode', description: 'energy transfer mode: DC_extended (default), AC_three_phase_core, AC_single_phase_core, DC_core, …' },
+  { flags: '--payment <method>', path: 'payment', description: 'eim (default: identification at the EVSE) or pnc (Plug & Charge with the contract in --pki, when the EVSE offers it)' },
+  { flags: '--install-contract', path: 'pnc.install', description: 'pnc: get a contract by CertificateInstallation (with the OEM provisioning certificate in --pki) first' },
+  { flags: '--pki <dir>', path: 'pki', description: 'PKI folder (v2xsim pki init): the V2G root the SECC chain must lead to; the contract for pnc' },
+  { flags: '--tls', path: 'tls', description: 'TLS 1.2 to the SECC (needs --pki; on by default when --pki is given)' },
+  { flags: '--no-tls', path: 'tls', description: 'plain TCP even with --pki' },
+  { flags: '--secc <address>', path: 'secc', description: "the SECC's TCP address '[addr]:port' (skips SDP), e.g. '[::1]:64109'" },
+  { flags: '--sdp-address <addr>', path: 'sdp.address', description: 'SDP unicast target (default ::1)' },
+  { flags: '--sdp-port <port>', path: 'sdp.port', description: 'SDP UDP port (default 15118)', parse: numberArg },
+  { flags: '--interface <name>', path: 'sdp.interface', description: 'SDP by multicast to ff02::1 on this interface, as a real EV does' },
+  { flags: '--speed <factor>', path: 'clock.speed', description: 'sim clock speed: sim seconds per wall second (default 1)', parse: numberArg },
+  { flags: '--capacity <Wh>', path: 'battery.capacityWh', description: 'battery capacity, Wh (default 60000)', parse: numberArg },
+  { flags: '--soc <percent>', path: 'battery.soc', description: 'SoC at start (default 20)', parse: numberArg },
+  { flags: '--target-soc <percent>', path: 'needs.targetSoc', description: 'the driver’s target SoC: the EV stops there (default 80)', parse: numberArg },
+  { flags: '--min-soc <percent>', path: 'needs.minimumSoc', description: 'minimum SoC (default 30, or the target if lower)', parse: numberArg },
+  { flags: '--max-soc <percent>', path: 'needs.maximumSoc', description: 'maximum SoC (default 90, or the target if higher)', parse: numberArg },
+  { flags: '--departure <s>', path: 'needs.departureS', description: 'departure, sim seconds after start: the EV stops then', parse: numberArg },
+  {
+    flags: '--curve <soc:W,...>',
+    path: 'chargingCurve',
+    description: 'charging curve: max power vs SoC (default 0:150000,50:150000,80:60000,100:10000)',
+    parse: (v) => pairsArg(v).map(([soc, powerW]) => ({ soc, powerW })),
+  },
+  { flags: '--dc-max-power <W>', path: 'dc.maxPowerW', description: 'EVMaximumPowerLimit (default 150000)', parse: numberArg },
+  { flags: '--dc-max-current <A>', path: 'dc.maxCurrentA', description: 'EVMaximumCurrentLimit (default 400)', parse: numberArg },
+  { flags: '--dc-max-voltage <V>', path: 'dc.maxVoltageV', description: 'EVMaximumVoltageLimit (default 450)', parse: numberArg },
+  { flags: '--ac-max-current <A>', path: 'ac.maxCurrentA', description: 'EVMaxCurrent per phase (default 16)', parse: numberArg },
+  { flags: '--ac-phases <n>', path: 'ac.phases', description: 'phases of the on-board charger (default 3)', parse: numberArg },
+  { flags: '--loop-ms <ms>', path: 'session.loopMs', description: 'charge-loop cycle, wall ms (default 100)', parse: numberArg },
+  { flags: '--ongoing-ms <ms>', path: 'session.ongoingMs', description: 'pause while the EVSE says Ongoing, wall ms (default 100)', parse: numberArg },
+  { flags: '--trace <file>', path: 'trace', description: 'write the trace (NDJSON, one event per message) to this file' },
+  { flags: '--control-port <port>', path: 'control.port', description: 'control API port on 127.0.0.1 (default 0: a free one, printed)', parse: numberArg },
+  { flags: '--summary', path: 'summary', description: 'print one JSON line when a session ends' },
+  { flags: '--repeat <n>', path: 'repeat', description: 'sessions to run, 0 = until stopped (default 1); the SoC carries over', parse: numberArg },
+];
+
+export function registerEvCommand(parent: Command, io?: CliIo): Command {
+  const ev = parent
+    .command('ev')
+    .description('run a simulated EV (EVCC): find the SECC, charge, print a summary')
+    .option('-c, --config <file>', 'YAML configuration (flags override it); see docs/ev-evse.md')
+    .showHelpAfterError('(add --help for usage and examples)');
+  addFlags(ev, EV_FLAGS);
+  ev.addHelpText(
+    'after',
+    `
+Output: a one-line banner on stderr (addresses, control API), one line per session on stderr, and
+with --summary one JSON line per session on stdout: protocol, namespace, messages per type, energyWh,
+socStart, socEnd, breaches. Exit status: 0 complete and error-free, 1 a session failed, 2 bad usage.
+Control API (loopback): GET /health, POST /actions/{stop,unplug,set-needs}, GET /trace (NDJSON).
+
+Examples:
+  $ v2xsim ev --summary                                   # SDP on [::1]:15118, ISO 15118-2 then DIN, DC
+  $ v2xsim ev --secc '[::1]:64109' --protocols din --target-soc 30 --speed 600 --summary
+  $ v2xsim ev --mode AC_three_phase_core --pki pki --departure 1800 --speed 60
+  $ v2xsim ev --pki pki --payment pnc --summary           # Plug & Charge over TLS
+  $ v2xsim ev --config ev.yaml --trace ev.ndjson`,
+  );
+  ev.action(async (_opts: unknown, cmd: Command) => {
+    const realProcess = io === undefined;
+    const config = await loadConfig(cmd, 'ev', EV_FLAGS, resolveEvProcessConfig);
+    const lines = processLines(io ?? processIo());
+    let proc: EvProcess;
+    try {
+      proc = await EvProcess.start(config, lines);
+    } catch (e) {
+      if (isConfigError(e)) return configFailure(cmd, 'ev', e, cmd.opts<{ config?: string }>().config, new Map());
+      return cmd.showHelpAfterError(false).error(`v2xsim ev: ${e instanceof Error ? e.message : String(e)}`, { exitCode: 1, code: 'v2xsim.failed' });
+    }
+    const removeSignals = onTerminationSignals(() => proc.interrupt(), realProcess);
+    let exitCode: number;
+    try {
+      exitCode = (await proc.run()).exitCode;
+    } finally {
+      removeSignals();
+      await proc.close();
+      exitSoon(realProcess);
+    }
+    if (exitCode !== 0) cmd.showHelpAfterError(false).error('v2xsim ev: the session did not complete', { exitCode, code: 'v2xsim.failed' });
+  });
+  return ev;
+}

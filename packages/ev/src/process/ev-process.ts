@@ -1,0 +1,446 @@
+// The EV process (`v2xsim ev`): the EV model on a sim clock behind the EVCC, finding the SECC by
+// SDP (or at a configured address), running one session (or several), tracing every message, and
+// serving the control API. One summary per session, which is what the matrix tests and the
+// scenario runner read.
+import {
+  TLS_ISO15118_2,
+  chosenAppProtocol,
+  discoverSecc,
+  isPkiError,
+  loadPki,
+  type AppProtocolId,
+  type LoadedPki,
+  type iso2,
+  type EvccTlsOptions,
+  type SdpTraceEvent,
+} from '@v2xsim/iso15118';
+import { pinoSink, Tracer, type TraceEvent, type TraceSink } from '@v2xsim/trace';
+import { EvccEvAdapter, type EvStopReason } from '../adapter/evcc-ev.js';
+import { runEvccSession, type EvccSessionSummary } from '../evcc/client.js';
+import { EvModel } from '../model/ev-model.js';
+import { SimClock } from '../sim-clock.js';
+import { ConfigError } from './config-check.js';
+import { evModelConfig, parseSeccAddress, type EvProcessConfig } from './config.js';
+import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from './control-api.js';
+
+export interface ProcessIo {
+  /** machine-readable output (stdout): the summary lines */
+  out(line: string): void;
+  /** human-readable output (stderr): the banner, one line per session, warnings */
+  log(line: string): void;
+}
+
+/** What `--summary` prints when a session ends: one JSON line. */
+export interface EvSessionSummary {
+  actor: string;
+  /** 1, 2, … with --repeat */
+  session: number;
+  /** a complete, error-free session (SessionStop answered OK) */
+  ok: boolean;
+  /** the negotiated protocol (AppProtocolId) and its namespace */
+  protocol?: string;
+  namespace?: string;
+  sessionId?: string;
+  energyTransferMode: string;
+  /** how the EV paid: eim (ExternalPayment) or pnc (Contract) */
+  payment?: 'eim' | 'pnc';
+  /** Plug & Charge: a contract was installed (CertificateInstallation) in this session */
+  contractInstalled?: boolean;
+  tls: boolean;
+  /** the SECC's TCP address, and how it was found */
+  secc?: string;
+  discovery: 'sdp' | 'configured';
+  /** every message sent or received (SDP and SupportedAppProtocol included), by name */
+  messages: Record<string, number>;
+  /** energy taken at the inlet during the session, Wh */
+  energyWh: number;
+  socStart: number;
+  socEnd: number;
+  /** why charging stopped: charging-complete, departure, driver, unplugged (the EV's reasons) or evse (StopCharging) */
+  stopReason?: EvStopReason | 'evse';
+  /** responses later than their budget (V2G_EVCC_Msg_Timeout) */
+  breaches: EvccSessionSummary['breaches'];
+  /** wall time, ms, and sim time, s, of the session */
+  durationMs: number;
+  simDurationS: number;
+  error?: string;
+}
+
+export type EvProcessState = 'starting' | 'discovering' | 'connecting' | 'in-session' | 'between-sessions' | 'finished';
+
+/** After an interrupt, the session has this long to stop the normal way before it is abandoned. */
+const INTERRUPT_GRACE_MS = 3000;
+
+const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
+const bracket = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export class EvProcess {
+  readonly clock: SimClock;
+  readonly model: EvModel;
+  readonly adapter: EvccEvAdapter;
+  readonly tracer: Tracer;
+  readonly hub = new TraceHub();
+  private control: ControlApi | undefined;
+  private tls: EvccTlsOptions | undefined;
+  /** Plug & Charge: the contract (or the OEM provisioning certificate to install one) */
+  private pnc: iso2.EvccPnc | undefined;
+  private processState: EvProcessState = 'starting';
+  private sessionNo = 0;
+  private sessionStart = { soc: 0, chargedWh: 0 };
+  private live: { protocol?: AppProtocolId; namespace?: string; sessionId?: string; lastMessage?: string; payment?: 'eim' | 'pnc' } = {};
+  private interrupted = false;
+  private readonly abort = new AbortController();
+  private lastStopReason: EvStopReason | 'evse' | undefined;
+  private gracePeriod: Promise<undefined> | undefined;
+
+  private constructor(
+    readonly config: EvProcessConfig,
+    private readonly io: ProcessIo,
+  ) {
+    this.clock = new SimClock({ speed: config.clock.speed, unref: true });
+    this.model = new EvModel(evModelConfig(config, this.clock.now()), this.clock);
+    this.adapter = new EvccEvAdapter(this.model, this.clock, { evccId: config.evccId, energyTransferMode: config.energyTransferMode });
+    const sinks: TraceSink[] = [this.hub, { write: (e) => this.observe(e) }];
+    if (config.trace) sinks.push(pinoSink(config.trace));
+    this.tracer = new Tracer({ actor: config.id, link: 'ev-evse', sinks, simNow: () => this.clock.now() });
+  }
+
+  /** Loads the PKI, opens the control API and prints the banner. Throws ConfigError for a bad PKI folder. */
+  static async start(config: EvProcessConfig, io: ProcessIo): Promise<EvProcess> {
+    const ev = new EvProcess(config, io);
+    try {
+      if (config.pki !== undefined) {
+        const pnc = config.payment === 'pnc';
+        let pki: LoadedPki;
+        try {
+          pki = await loadPki(config.pki, {
+            require: [...(config.tls ? (['v2g-root'] as const) : []), ...(pnc ? [config.pnc.install ? ('oem-prov' as const) : ('contract' as const)] : [])],
+          });
+        } catch (e) {
+          if (isPkiError(e)) throw new ConfigError([{ path: 'pki', message: e.message }]);
+          throw e;
+        }
+        if (config.tls) ev.tls = { ...TLS_ISO15118_2, ca: pki.roots.v2g! };
+        if (pnc) ev.pnc = evccPnc(pki, config.pnc.install);
+      }
+      ev.control = await startControlApi({
+        host: config.control.host,
+        port: config.control.port,
+        health: () => ev.health(),
+        healthProperties: HEALTH_PROPERTIES,
+        actions: ev.actions(),
+        trace: ev.hub,
+      });
+    } catch (e) {
+      await ev.close();
+      throw e;
+    }
+    io.log(ev.banner());
+    return ev;
+  }
+
+  get controlUrl(): string | undefined {
+    return this.control?.url;
+  }
+
+  get state(): EvProcessState {
+    return this.processState;
+  }
+
+  banner(): string {
+    const c = this.config;
+    const secc = c.secc
+      ? `tcp://${c.secc}`
+      : c.sdp.interface !== undefined
+        ? `sdp://[ff02::1%${c.sdp.interface}]:${c.sdp.port}`
+        : `sdp://${bracket(c.sdp.address)}:${c.sdp.port}`;
+    return (
+      `v2xsim ev ready: id=${c.id} secc=${secc} control=${this.control?.url ?? '-'} protocols=${c.protocols.join(',')} mode=${c.energyTransferMode} ` +
+      `payment=${c.payment} tls=${c.tls ? 'on' : 'off'} soc=${round(this.model.soc, 2)} target=${c.needs.targetSoc} speed=${c.clock.speed}`
+    );
+  }
+
+  /** Runs the sessions; resolves with the exit status (0 only if every session was complete and error-free). */
+  async run(): Promise<{ exitCode: 0 | 1; sessions: EvSessionSummary[] }> {
+    const sessions: EvSessionSummary[] = [];
+    const { repeat } = this.config;
+    for (let n = 1; repeat === 0 || n <= repeat; n++) {
+      if (this.interrupted || this.adapter.unplugged) break;
+      // a full battery (or a driver who has left) does not plug in again
+      const done = n > 1 ? this.adapter.stopReason() : undefined;
+      if (done === 'charging-complete' || done === 'departure') {
+        this.io.log(`${this.config.id}: no further session: ${done === 'departure' ? 'departure time reached' : 'charged to the target'}`);
+        break;
+      }
+      const s = await this.runSession(n);
+      sessions.push(s);
+      if (this.config.summary) this.io.out(JSON.stringify(s));
+      this.io.log(
+        `${this.config.id}: session ${n} ${s.ok ? 'complete' : 'FAILED'}${s.protocol ? ` (${s.protocol}${s.sessionId ? ` ${s.sessionId}` : ''})` : ''}: ` +
+          `${round(s.energyWh / 1000, 3)} kWh, SoC ${round(s.socStart, 1)} → ${round(s.socEnd, 1)} %${s.stopReason ? `, stopped: ${s.stopReason}` : ''}${s.error ? `, error: ${s.error}` : ''}`,
+      );
+      if (!s.ok) break;
+      if (repeat !== 1) this.processState = 'between-sessions';
+    }
+    this.processState = 'finished';
+    return { exitCode: sessions.length > 0 && sessions.every((s) => s.ok) ? 0 : 1, sessions };
+  }
+
+  /** SIGINT/SIGTERM: stop charging at the next cycle, run no further session, give up after a grace period. */
+  interrupt(): void {
+    if (this.interrupted) return;
+    this.interrupted = true;
+    this.adapter.requestStop('driver');
+    this.abort.abort();
+  }
+
+  async close(): Promise<void> {
+    await this.control?.close();
+    this.control = undefined;
+    await this.tracer.close();
+    this.clock.stop();
+  }
+
+  // --- one session ---------------------------------------------------------------------
+
+  private async runSession(n: number): Promise<EvSessionSummary> {
+    const c = this.config;
+    this.sessionNo = n;
+    this.live = {};
+    this.lastStopReason = undefined;
+    this.adapter.beginSession();
+    const messages: Record<string, number> = {};
+    const unsubscribe = this.hub.subscribe((e) => {
+      messages[e.message] = (messages[e.message] ?? 0) + 1;
+    });
+    this.sessionStart = { soc: this.model.soc, chargedWh: this.model.chargedEnergyWh };
+    const t0 = performance.now();
+    const sim0 = this.clock.now();
+    let secc: { host: string; port: number } | undefined;
+    let result: EvccSessionSummary | undefined;
+    let error: string | undefined;
+    try {
+      secc = await this.locateSecc();
+      this.processState = 'connecting';
+      const session = runEvccSession({
+        ev: this.adapter,
+        protocols: c.protocols,
+        host: secc.host,
+        port: secc.port,
+        ...(this.tls ? { tls: this.tls } : {}),
+        tracer: this.tracer,
+        session: { loopDelayMs: c.session.loopMs, ongoingDelayMs: c.session.ongoingMs, ...(this.pnc ? { pnc: this.pnc } : {}) },
+      });
+      result = await Promise.race([session, this.abandoned()]);
+      if (!result) error = `interrupted: the session did not stop within ${INTERRUPT_GRACE_MS} ms`;
+      else if (result.error) error = result.error;
+    } catch (e) {
+      error = messageOf(e);
+    } finally {
+      unsubscribe();
+    }
+    const protocol = result?.protocol ?? this.live.protocol;
+    const namespace = result?.namespace ?? this.live.namespace;
+    const sessionId = result?.sessionId ?? this.live.sessionId;
+    const stopReason = this.lastStopReason;
+    return {
+      actor: c.id,
+      session: n,
+      ok: result?.ok === true && error === undefined,
+      ...(protocol ? { protocol } : {}),
+      ...(namespace ? { namespace } : {}),
+      ...(sessionId ? { sessionId } : {}),
+      energyTransferMode: c.energyTransferMode,
+      ...(this.live.payment ? { payment: this.live.payment } : {}),
+      ...(messages.CertificateInstallationRes ? { contractInstalled: messages.PaymentDetailsReq !== undefined } : {}),
+      tls: this.tls !== undefined,
+      ...(secc ? { secc: `${bracket(secc.host)}:${secc.port}` } : {}),
+      discovery: c.secc ? 'configured' : 'sdp',
+      messages,
+      energyWh: round(this.model.chargedEnergyWh - this.sessionStart.chargedWh, 3),
+      socStart: round(this.sessionStart.soc, 3),
+      socEnd: round(this.model.soc, 3),
+      ...(stopReason ? { stopReason } : {}),
+      breaches: result?.breaches ?? [],
+      durationMs: round(performance.now() - t0, 1),
+      simDurationS: round((this.clock.now() - sim0) / 1000, 1),
+      ...(error !== undefined ? { error } : {}),
+    };
+  }
+
+  /** The configured SECC address, or SDP (unicast, or multicast on an interface). */
+  private async locateSecc(): Promise<{ host: string; port: number }> {
+    const c = this.config;
+    if (c.secc) return parseSeccAddress(c.secc)!;
+    this.processState = 'discovering';
+    const security = c.tls ? 'tls' : 'none';
+    const found = await discoverSecc({
+      target: c.sdp.interface !== undefined ? { interface: c.sdp.interface, port: c.sdp.port } : { address: c.sdp.address, port: c.sdp.port },
+      security,
+      timeoutMs: c.sdp.timeoutMs,
+      maxRequests: c.sdp.maxRequests,
+      signal: this.abort.signal,
+      trace: (e: SdpTraceEvent) =>
+        this.tracer.message({ protocol: 'sdp', direction: e.direction, message: e.message, size: e.size, body: e.body, peer: `${bracket(e.peer.address)}:${e.peer.port}` }),
+    });
+    // [V2G2-633]: an SECC that cannot give the security asked for answers with what it has
+    if (found.security !== security) throw new Error(`SDP: the SECC at ${bracket(found.address)}:${found.port} offers ${found.security === 'tls' ? 'TLS only' : 'no TLS'}, the EV asked for ${security === 'tls' ? 'TLS' : 'no TLS'}`);
+    return { host: found.address, port: found.port };
+  }
+
+  /** Resolves (with undefined) once an interrupt's grace period is over. */
+  private abandoned(): Promise<undefined> {
+    this.gracePeriod ??= new Promise((resolve) => {
+      const fire = () => setTimeout(() => resolve(undefined), INTERRUPT_GRACE_MS).unref();
+      if (this.abort.signal.aborted) fire();
+      else this.abort.signal.addEventListener('abort', fire, { once: true });
+    });
+    return this.gracePeriod;
+  }
+
+  /** Follows the trace for /health and the summary. */
+  private observe(e: TraceEvent): void {
+    this.live.lastMessage = e.message;
+    if (e.message === 'supportedAppProtocolReq' && e.direction === 'tx') this.processState = 'in-session';
+    if (e.message === 'supportedAppProtocolRes' && e.direction === 'rx') {
+      const res = (e.body as { supportedAppProtocolRes?: Parameters<typeof chosenAppProtocol>[1] } | undefined)?.supportedAppProtocolRes;
+      const chosen = res ? chosenAppProtocol(this.config.protocols, res) : undefined;
+      if (chosen) this.live = { ...this.live, protocol: chosen.id, namespace: chosen.namespace };
+    }
+    if (e.correlationId && e.correlationId !== '00') this.live.sessionId = e.correlationId;
+    if (e.message === 'PaymentServiceSelectionReq' && e.direction === 'tx') {
+      const option = (e.body as { V2G_Message?: { Body?: { PaymentServiceSelectionReq?: { SelectedPaymentOption?: string } } } }).V2G_Message?.Body?.PaymentServiceSelectionReq?.SelectedPaymentOption;
+      this.live.payment = option === 'Contract' ? 'pnc' : 'eim';
+    }
+    if (e.message === 'ServicePaymentSelectionReq' && e.direction === 'tx') this.live.payment = 'eim';
+    // the reason is read when the EV decides to stop: at its PowerDelivery(Stop) / (ReadyToChargeState false)
+    if (e.message === 'PowerDeliveryReq' && e.direction === 'tx' && !this.lastStopReason) {
+      const body = e.body as { V2G_Message?: { Body?: { PowerDeliveryReq?: { ChargeProgress?: string; ReadyToChargeState?: boolean } } } };
+      const pd = body.V2G_Message?.Body?.PowerDeliveryReq;
+      if (pd && (pd.ChargeProgress === 'Stop' || pd.ReadyToChargeState === false)) this.lastStopReason = this.adapter.stopReason() ?? 'evse';
+    }
+  }
+
+  // --- control API ---------------------------------------------------------------------
+
+  private health(): Record<string, unknown> {
+    const needs = this.model.needs;
+    return {
+      status: 'ok',
+      actor: this.config.id,
+      role: 'ev',
+      state: this.processState,
+      session: this.sessionNo,
+      ...this.live,
+      energyTransferMode: this.config.energyTransferMode,
+      soc: round(this.model.soc, 3),
+      sessionEnergyWh: round(this.model.chargedEnergyWh - this.sessionStart.chargedWh, 3),
+      powerW: round(this.model.lastPowerW, 1),
+      needs: {
+        targetSoc: needs.targetSoc,
+        minimumSoc: needs.minimumSoc,
+        maximumSoc: needs.maximumSoc,
+        ...(needs.departureTime !== undefined ? { departureS: round((needs.departureTime - this.clock.now()) / 1000, 1) } : {}),
+      },
+      ...(this.adapter.stopReason() ? { stopReason: this.adapter.stopReason() } : {}),
+      simTime: new Date(this.clock.now()).toISOString(),
+    };
+  }
+
+  private actions(): ControlAction[] {
+    return [
+      {
+        name: 'stop',
+        description: 'the driver stops charging: the EV ends the session normally at its next charge-loop cycle',
+        run: () => {
+          this.adapter.requestStop('driver');
+          return { state: this.processState };
+        },
+      },
+      {
+        name: 'unplug',
+        description: 'the driver unplugs: the session ends at the next cycle and no further session starts (SDP discovery is abandoned)',
+        run: () => {
+          this.adapter.requestStop('unplugged');
+          if (this.processState === 'discovering' || this.processState === 'starting' || this.processState === 'between-sessions') this.abort.abort();
+          return { state: this.processState };
+        },
+      },
+      {
+        name: 'set-needs',
+        description: "the driver changes the mobility needs; in a running ISO 15118-2 session the EV renegotiates (PowerDelivery Renegotiate)",
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            departureTime: { type: ['number', 'null'], minimum: 0, description: 'sim seconds from now (as ISO 15118 DepartureTime); null clears it' },
+            targetSoc: { type: 'number', minimum: 0, maximum: 100 },
+            minimumSoc: { type: 'number', minimum: 0, maximum: 100 },
+            maximumSoc: { type: 'number', minimum: 0, maximum: 100 },
+          },
+        },
+        run: (body: { departureTime?: number | null; targetSoc?: number; minimumSoc?: number; maximumSoc?: number }) => {
+          const change: Parameters<EvModel['setMobilityNeeds']>[0] = {};
+          if (body.departureTime !== undefined) change.departureTime = body.departureTime === null ? undefined : this.clock.now() + body.departureTime * 1000;
+          if (body.targetSoc !== undefined) change.targetSoc = body.targetSoc;
+          if (body.minimumSoc !== undefined) change.minimumSoc = body.minimumSoc;
+          if (body.maximumSoc !== undefined) change.maximumSoc = body.maximumSoc;
+          let changed: boolean;
+          try {
+            changed = this.model.setMobilityNeeds(change);
+          } catch (e) {
+            throw new ControlActionError(400, messageOf(e));
+          }
+          return { changed, needs: this.health().needs as Record<string, unknown> };
+        },
+      },
+    ];
+  }
+}
+
+/**
+ * Plug & Charge at the EVCC: the folder's contract, or (install) the OEM provisioning certificate
+ * to get one by CertificateInstallation; an installed contract is kept for the next session.
+ */
+function evccPnc(pki: LoadedPki, install: boolean): iso2.EvccPnc {
+  const v2gRootPems = pki.roots.v2g ? [pki.roots.v2g] : [];
+  if (install) {
+    const pnc: iso2.EvccPnc = {
+      oemProvCertPem: pki.oemProv!.leafPem,
+      oemProvKeyPem: pki.oemProv!.keyPem,
+      v2gRootPems,
+      onContractInstalled: (contract) => Object.assign(pnc, contract),
+    };
+    return pnc;
+  }
+  const contract = pki.contract!;
+  return {
+    emaid: contract.info.commonName ?? pki.manifest?.identities.emaid ?? '',
+    contractCertPem: contract.leafPem,
+    subCaPems: contract.subCaPems,
+    contractKeyPem: contract.keyPem,
+    v2gRootPems,
+  };
+}
+
+const HEALTH_PROPERTIES = {
+  status: { type: 'string' },
+  actor: { type: 'string' },
+  role: { type: 'string' },
+  state: { type: 'string', enum: ['starting', 'discovering', 'connecting', 'in-session', 'between-sessions', 'finished'] },
+  payment: { type: 'string' },
+  session: { type: 'integer' },
+  protocol: { type: 'string' },
+  namespace: { type: 'string' },
+  sessionId: { type: 'string' },
+  lastMessage: { type: 'string' },
+  energyTransferMode: { type: 'string' },
+  soc: { type: 'number' },
+  sessionEnergyWh: { type: 'number' },
+  powerW: { type: 'number' },
+  needs: { type: 'object', additionalProperties: true },
+  stopReason: { type: 'string' },
+  simTime: { type: 'string' },
+};

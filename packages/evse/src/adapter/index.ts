@@ -1,0 +1,2 @@
+export * from './operator-limit.js';
+export * from './secc-evse.js';

@@ -1,0 +1,165 @@
+// The EVSE process's configuration: what `v2xsim evse` reads from a YAML file and its flags.
+// Defaults are the example station (150 kW DC, 22 kW AC) serving ISO 15118-2 and DIN 70121 with
+// EIM, no TLS, the SECC on [::1] (free port) and SDP on [::1]:15118.
+// resolveEvseProcessConfig() lays a partial document over the defaults and checks it.
+import { DEFAULT_EVSE_ID, type AppProtocolId, type iso2 } from '@v2xsim/iso15118';
+import { EvseModel, type EvseAcConfig } from '../model/evse-model.js';
+import type { EvseDcConfig, EvseRampConfig, IsolationConfig } from '../model/dc-power-stage.js';
+import { exampleEvseConfig } from '../model/example.js';
+import { StaticLimitSource } from '../model/limits.js';
+import type { PMaxScheduleEntry } from '../model/schedule.js';
+import { ConfigError, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from './config-check.js';
+
+/** Protocols this SECC serves (ISO 15118-20 comes later). */
+export const EVSE_PROTOCOLS = ['iso2', 'iso2-scale', 'din'] as const satisfies readonly AppProtocolId[];
+export const EVSE_ENERGY_TRANSFER_MODES = ['DC_extended', 'DC_core', 'DC_combo_core', 'DC_unique', 'AC_three_phase_core', 'AC_single_phase_core'] as const satisfies readonly iso2.EnergyTransferMode[];
+
+export interface EvseProcessConfig {
+  /** actor name in traces and on the banner */
+  id: string;
+  /** EVSEID sent in SessionSetupRes and the charge loop */
+  evseId: string;
+  /** the SECC's TCP (or TLS) listener; port 0 = a free one */
+  listen: { host: string; port: number };
+  /** protocols supported; the EV's priorities choose among them */
+  protocols: (typeof EVSE_PROTOCOLS)[number][];
+  /** offered in ServiceDiscoveryRes */
+  energyTransferModes: iso2.EnergyTransferMode[];
+  /** payment options offered: eim (ExternalPayment), pnc (Contract: Plug & Charge, checked against the MO root in `pki`) */
+  payment: ('eim' | 'pnc')[];
+  /** pnc: ask for signed metering receipts */
+  pnc: { receipts: boolean };
+  /** EIM: auto (at once), manual (the control API's authorize), delay (after delayMs wall ms) */
+  authorization: { mode: 'auto' | 'manual' | 'delay'; delayMs: number };
+  /** PKI folder (v2xsim pki init layout): the SECC chain and key for TLS; the MO root, and the CPS and contract for CertificateInstallation, for pnc */
+  pki?: string;
+  /** TLS 1.2 with the SECC chain and key of the PKI folder. Default: on when there is a pki. */
+  tls: boolean;
+  /** SDP server: unicast on host:port, or multicast on `interface`; seccAddress is what it announces */
+  sdp: { enabled: boolean; host: string; port: number; interface?: string; seccAddress?: string };
+  /** sim ms per wall ms */
+  clock: { speed: number };
+  meter: { id: string; startWh: number };
+  dc: EvseDcConfig;
+  ac: EvseAcConfig;
+  ramp: EvseRampConfig;
+  isolation: IsolationConfig;
+  /** the static limit source: maximum power/current and an optional PMaxSchedule (t = 0 at each session's ChargeParameterDiscovery) */
+  limits: { maxPowerW?: number; maxCurrentA?: number; schedule?: PMaxScheduleEntry[] };
+  /** NDJSON trace file */
+  trace?: string;
+  /** control API, on loopback by default */
+  control: { host: string; port: number };
+  /** V2G_SECC_Sequence_Timeout override, ms (default the standard's 60 s) */
+  sequenceTimeoutMs?: number;
+}
+
+const num = (extra: Omit<Extract<ConfigSpec, { type: 'number' }>, 'type'> = {}): ConfigSpec => ({ type: 'number', ...extra });
+const port = num({ min: 0, max: 65535, integer: true });
+const str: ConfigSpec = { type: 'string', nonEmpty: true };
+
+export const EVSE_CONFIG_SPEC: ConfigSpec = {
+  type: 'object',
+  fields: {
+    id: str,
+    evseId: { type: 'string', check: (v) => (v.length >= 7 && v.length <= 37 ? undefined : `must be 7 to 37 characters (ISO 15118-2 evseIDType), got ${v.length}`) },
+    listen: { type: 'object', fields: { host: str, port } },
+    protocols: { type: 'array', items: { type: 'string', enum: EVSE_PROTOCOLS }, minItems: 1, unique: true },
+    energyTransferModes: { type: 'array', items: { type: 'string', enum: EVSE_ENERGY_TRANSFER_MODES }, minItems: 1, unique: true },
+    payment: { type: 'array', items: { type: 'string', enum: ['eim', 'pnc'] }, minItems: 1, unique: true },
+    pnc: { type: 'object', fields: { receipts: { type: 'boolean' } } },
+    authorization: { type: 'object', fields: { mode: { type: 'string', enum: ['auto', 'manual', 'delay'] }, delayMs: num({ min: 0 }) } },
+    pki: str,
+    tls: { type: 'boolean' },
+    sdp: { type: 'object', fields: { enabled: { type: 'boolean' }, host: str, port, interface: str, seccAddress: str } },
+    clock: { type: 'object', fields: { speed: num({ above: 0, max: 1e6 }) } },
+    meter: { type: 'object', fields: { id: str, startWh: num({ min: 0 }) } },
+    dc: {
+      type: 'object',
+      fields: {
+        maxVoltageV: num({ above: 0 }),
+        minVoltageV: num({ min: 0 }),
+        maxCurrentA: num({ above: 0 }),
+        minCurrentA: num({ min: 0 }),
+        maxPowerW: num({ above: 0 }),
+        currentRegulationToleranceA: num({ min: 0 }),
+        peakCurrentRippleA: num({ min: 0 }),
+        energyToBeDeliveredWh: num({ min: 0 }),
+      },
+    },
+    ac: { type: 'object', fields: { nominalVoltageV: num({ above: 0 }), phases: num({ min: 1, max: 3, integer: true }), maxCurrentA: num({ above: 0 }), minCurrentA: num({ min: 0 }) } },
+    ramp: { type: 'object', fields: { powerUpWPerS: num({ above: 0 }), powerDownWPerS: num({ above: 0 }), voltageVPerS: num({ above: 0 }) } },
+    isolation: { type: 'object', fields: { status: { type: 'string', enum: ['Invalid', 'Valid', 'Warning', 'Fault', 'No_IMD'] }, durationMs: num({ min: 0 }), testVoltageV: num({ above: 0 }) } },
+    limits: {
+      type: 'object',
+      fields: {
+        maxPowerW: num({ min: 0 }),
+        maxCurrentA: num({ min: 0 }),
+        schedule: { type: 'array', minItems: 1, maxItems: 1024, items: { type: 'object', fields: { startS: num({ min: 0 }), pMaxW: num({ min: 0 }), durationS: num({ above: 0 }) } } },
+      },
+    },
+    trace: str,
+    control: { type: 'object', fields: { host: str, port } },
+    sequenceTimeoutMs: num({ above: 0 }),
+  },
+};
+
+export function defaultEvseProcessConfig(): EvseProcessConfig {
+  const hw = exampleEvseConfig();
+  return {
+    id: 'evse',
+    evseId: DEFAULT_EVSE_ID,
+    listen: { host: '::1', port: 0 },
+    protocols: ['iso2', 'din'],
+    energyTransferModes: ['DC_extended', 'AC_three_phase_core'],
+    payment: ['eim'],
+    pnc: { receipts: false },
+    authorization: { mode: 'auto', delayMs: 0 },
+    tls: false,
+    sdp: { enabled: true, host: '::1', port: 15118 },
+    clock: { speed: 1 },
+    meter: { id: hw.meterId, startWh: 0 },
+    dc: hw.dc!,
+    ac: hw.ac!,
+    ramp: hw.ramp ?? {},
+    isolation: hw.isolation ?? {},
+    limits: {},
+    control: { host: '127.0.0.1', port: 0 },
+  };
+}
+
+/** The model's hardware configuration. */
+export function evseModelConfig(config: EvseProcessConfig): ConstructorParameters<typeof EvseModel>[0] {
+  return { meterId: config.meter.id, meterStart: { importedWh: config.meter.startWh }, dc: config.dc, ac: config.ac, ramp: config.ramp, isolation: config.isolation };
+}
+
+/**
+ * `input` (a parsed YAML document and/or flags, possibly partial) over the defaults, checked.
+ * Throws ConfigError with every problem and its key path.
+ */
+export function resolveEvseProcessConfig(input: unknown = {}): EvseProcessConfig {
+  if (input !== undefined && input !== null && !isPlainObject(input)) throw new ConfigError([{ path: '', message: 'the configuration must be a mapping of keys to values' }]);
+  const problems = checkConfig(EVSE_CONFIG_SPEC, input ?? {});
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = mergeConfig(defaultEvseProcessConfig(), input ?? {}) as EvseProcessConfig;
+  // a PKI folder alone means TLS, unless TLS was turned off explicitly
+  if (!(isPlainObject(input) && input.tls !== undefined) && config.pki !== undefined) config.tls = true;
+  const more: ConfigProblem[] = [];
+  if (config.tls && !config.pki) more.push({ path: 'pki', message: 'TLS needs the PKI folder with the SECC certificate and key (--pki DIR)' });
+  if (config.payment.includes('pnc') && !config.pki) more.push({ path: 'pki', message: 'Plug & Charge needs the PKI folder with the MO root (--pki DIR)' });
+  if (config.protocols.includes('din') && !config.energyTransferModes.some((m) => m.startsWith('DC_'))) {
+    more.push({ path: 'energyTransferModes', message: 'DIN 70121 is DC only: offer a DC mode, or drop din from protocols' });
+  }
+  if (config.authorization.mode === 'delay' && !(config.authorization.delayMs > 0)) more.push({ path: 'authorization.delayMs', message: 'a delay needs delayMs > 0' });
+  if (more.length === 0) {
+    // the model's own checks (voltage and current windows, AC minimum, schedule order, …)
+    try {
+      const clock = { now: () => 0 };
+      new EvseModel(evseModelConfig(config), clock, new StaticLimitSource(config.limits));
+    } catch (e) {
+      more.push({ path: '', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  if (more.length > 0) throw new ConfigError(more);
+  return config;
+}

@@ -1,0 +1,338 @@
+// The EVSE process (`v2xsim evse`): the EVSE model on a sim clock behind the SECC server, an SDP
+// server that announces it, a trace of every message, and the control API. It serves one session
+// after another until it is stopped (one connector: EVs that connect at the same time share it).
+import {
+  APP_PROTOCOLS,
+  TLS_ISO15118_2,
+  isPkiError,
+  loadPki,
+  startSdpServer,
+  type AppProtocolId,
+  type LoadedPki,
+  type iso2,
+  type SdpServer,
+  type SdpTraceEvent,
+  type SeccTlsOptions,
+} from '@v2xsim/iso15118';
+import { pinoSink, Tracer, type TraceEvent, type TraceSink } from '@v2xsim/trace';
+import { OperatorLimitSource } from '../adapter/operator-limit.js';
+import { SeccEvseAdapter } from '../adapter/secc-evse.js';
+import { EvseModel } from '../model/evse-model.js';
+import { StaticLimitSource } from '../model/limits.js';
+import { SeccServer, type SeccSessionEnd } from '../secc/server.js';
+import { ScaledClock } from './clock.js';
+import { ConfigError } from './config-check.js';
+import { evseModelConfig, type EvseProcessConfig } from './config.js';
+import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from './control-api.js';
+
+export interface ProcessIo {
+  /** machine-readable output (stdout) */
+  out(line: string): void;
+  /** human-readable output (stderr): the banner, one line per session, warnings */
+  log(line: string): void;
+}
+
+const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
+const bracket = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+const isUnspecified = (host: string): boolean => host === '::' || host === '0.0.0.0';
+
+interface LiveSession {
+  protocol?: AppProtocolId;
+  namespace?: string;
+  sessionId?: string;
+  peer?: string;
+  lastMessage?: string;
+  /** meter reading when the connection came, Wh */
+  meterStartWh: number;
+  /** the namespaces the EV offered, by SchemaID */
+  offered?: Map<number, string>;
+}
+
+export class EvseProcess {
+  readonly clock: ScaledClock;
+  readonly model: EvseModel;
+  readonly limits: OperatorLimitSource;
+  readonly adapter: SeccEvseAdapter;
+  readonly tracer: Tracer;
+  readonly hub = new TraceHub();
+  private server: SeccServer | undefined;
+  private sdp: SdpServer | undefined;
+  private control: ControlApi | undefined;
+  private live: LiveSession | undefined;
+  private served = 0;
+  private lastEnd: (Omit<SeccSessionEnd, 'protocol'> & { protocol?: AppProtocolId; energyWh?: number }) | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: EvseProcessConfig,
+    private readonly io: ProcessIo,
+  ) {
+    this.clock = new ScaledClock(config.clock.speed);
+    this.limits = new OperatorLimitSource(new StaticLimitSource(config.limits));
+    this.model = new EvseModel(evseModelConfig(config), this.clock, this.limits);
+    this.adapter = new SeccEvseAdapter(this.model, this.clock, {
+      evseId: config.evseId,
+      energyTransferModes: config.energyTransferModes,
+      // Contract first: an EV that can do Plug & Charge picks it
+      paymentOptions: (['pnc', 'eim'] as const).filter((m) => config.payment.includes(m)).map((m) => (m === 'pnc' ? 'Contract' : 'ExternalPayment')),
+      authorization: config.authorization.mode === 'delay' ? { mode: 'delay', delayMs: config.authorization.delayMs } : { mode: config.authorization.mode },
+    });
+    const sinks: TraceSink[] = [this.hub, { write: (e) => this.observe(e) }];
+    if (config.trace) sinks.push(pinoSink(config.trace));
+    this.tracer = new Tracer({ actor: config.id, link: 'ev-evse', sinks, simNow: () => this.clock.now() });
+  }
+
+  /**
+   * Loads the PKI, opens the SECC, SDP and control API, prints the banner. Throws ConfigError for a
+   * bad PKI folder, and the socket error when an address is taken.
+   */
+  static async start(config: EvseProcessConfig, io: ProcessIo): Promise<EvseProcess> {
+    const p = new EvseProcess(config, io);
+    try {
+      let tls: SeccTlsOptions | undefined;
+      let pnc: iso2.SeccPnc | undefined;
+      if (config.pki !== undefined) {
+        const offersPnc = config.payment.includes('pnc');
+        let pki: LoadedPki;
+        try {
+          pki = await loadPki(config.pki, { require: [...(config.tls ? (['secc'] as const) : []), ...(offersPnc ? (['mo-root'] as const) : [])] });
+        } catch (e) {
+          if (isPkiError(e)) throw new ConfigError([{ path: 'pki', message: e.message }]);
+          throw e;
+        }
+        if (config.tls) tls = { ...TLS_ISO15118_2, key: pki.secc!.keyPem, cert: pki.secc!.chainPem };
+        if (offersPnc) pnc = seccPnc(pki, config.pnc.receipts);
+      }
+      const server = new SeccServer({
+        evse: p.adapter,
+        protocols: config.protocols,
+        host: config.listen.host,
+        port: config.listen.port,
+        ...(tls ? { tls } : {}),
+        tracer: p.tracer,
+        ...(pnc ? { pnc } : {}),
+        ...(config.sequenceTimeoutMs !== undefined ? { sequenceTimeoutMs: config.sequenceTimeoutMs } : {}),
+      });
+      server.onSessionEnd = (end) => p.sessionEnded(end);
+      p.server = server;
+      await server.start().catch((e: unknown) => {
+        throw new Error(`SECC: cannot listen on ${bracket(config.listen.host)}:${config.listen.port}: ${e instanceof Error ? e.message : String(e)}`);
+      });
+      if (config.sdp.enabled) {
+        const { sdp } = config;
+        const seccAddress = sdp.seccAddress ?? (sdp.interface !== undefined ? undefined : isUnspecified(config.listen.host) ? sdp.host : config.listen.host);
+        p.sdp = await startSdpServer({
+          endpoints: [{ security: tls ? 'tls' : 'none', port: server.port }],
+          host: sdp.host,
+          port: sdp.port,
+          ...(sdp.interface !== undefined ? { interface: sdp.interface } : {}),
+          ...(seccAddress !== undefined ? { seccAddress } : {}),
+          trace: (e: SdpTraceEvent) =>
+            p.tracer.message({ protocol: 'sdp', direction: e.direction, message: e.message, size: e.size, body: e.body, peer: `${bracket(e.peer.address)}:${e.peer.port}` }),
+          onError: (e) => io.log(`${config.id}: SDP: ${e.message}`),
+        }).catch((e: unknown) => {
+          const where = sdp.interface !== undefined ? `interface ${sdp.interface}` : `${bracket(sdp.host)}`;
+          throw new Error(`SDP: cannot listen on ${where} port ${sdp.port}: ${e instanceof Error ? e.message : String(e)} (--sdp-port N, or --no-sdp)`);
+        });
+      }
+      p.control = await startControlApi({
+        host: config.control.host,
+        port: config.control.port,
+        health: () => p.health(),
+        healthProperties: HEALTH_PROPERTIES,
+        actions: p.actions(),
+        trace: p.hub,
+      });
+    } catch (e) {
+      await p.close();
+      throw e;
+    }
+    io.log(p.banner());
+    return p;
+  }
+
+  get seccPort(): number {
+    return this.server!.port;
+  }
+
+  get controlUrl(): string | undefined {
+    return this.control?.url;
+  }
+
+  banner(): string {
+    const c = this.config;
+    const server = this.server!;
+    const sdp = this.sdp ? `udp://${bracket(this.sdp.address().address)}:${this.sdp.address().port}${c.sdp.interface !== undefined ? `%${c.sdp.interface}` : ''}` : 'off';
+    return (
+      `v2xsim evse ready: id=${c.id} secc=${c.tls ? 'tls' : 'tcp'}://${bracket(server.address)}:${server.port} sdp=${sdp} control=${this.control?.url ?? '-'} ` +
+      `protocols=${c.protocols.join(',')} modes=${c.energyTransferModes.join(',')} payment=${c.payment.join(',')} auth=${c.authorization.mode} tls=${c.tls ? 'on' : 'off'} speed=${c.clock.speed}`
+    );
+  }
+
+  /** Stops accepting, ends the sessions in progress, flushes the trace. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.control?.close();
+      await this.sdp?.close();
+      await this.server?.stop();
+      this.adapter.endSession();
+      await this.tracer.close();
+    })();
+    return this.closing;
+  }
+
+  // --- sessions ------------------------------------------------------------------------
+
+  private sessionEnded(end: SeccSessionEnd): void {
+    this.adapter.endSession();
+    this.served++;
+    const energyWh = this.live ? this.model.meter.importedWh - this.live.meterStartWh : undefined;
+    this.lastEnd = {
+      ...(end.protocol ? { protocol: end.protocol.id } : {}),
+      ...(end.sessionId ? { sessionId: end.sessionId } : {}),
+      reason: end.reason,
+      ...(end.detail ? { detail: end.detail } : {}),
+      ...(energyWh !== undefined ? { energyWh: round(energyWh, 3) } : {}),
+    };
+    this.io.log(
+      `${this.config.id}: session ${end.sessionId ?? '-'}${end.protocol ? ` (${end.protocol.id})` : ''} ended: ${end.reason}${end.detail ? ` (${end.detail})` : ''}` +
+        `${energyWh !== undefined ? `, ${round(energyWh / 1000, 3)} kWh` : ''}, meter ${round(this.model.meter.importedWh, 1)} Wh`,
+    );
+    this.live = undefined;
+  }
+
+  /** Follows the trace for /health: the session in progress. */
+  private observe(e: TraceEvent): void {
+    if (e.protocol === 'sdp') return;
+    if (e.message === 'supportedAppProtocolReq' && e.direction === 'rx') {
+      const offered = new Map<number, string>();
+      const req = (e.body as { supportedAppProtocolReq?: { AppProtocol: { ProtocolNamespace: string; SchemaID: number }[] } } | undefined)?.supportedAppProtocolReq;
+      for (const a of req?.AppProtocol ?? []) offered.set(a.SchemaID, a.ProtocolNamespace);
+      this.live = { meterStartWh: this.model.meter.importedWh, offered, ...(e.peer ? { peer: e.peer } : {}) };
+    }
+    const live = this.live;
+    if (!live) return;
+    live.lastMessage = e.message;
+    if (e.message === 'supportedAppProtocolRes' && e.direction === 'tx') {
+      const schemaId = (e.body as { supportedAppProtocolRes?: { SchemaID?: number } } | undefined)?.supportedAppProtocolRes?.SchemaID;
+      const namespace = schemaId !== undefined ? live.offered?.get(schemaId) : undefined;
+      const id = namespace !== undefined ? this.config.protocols.find((p) => APP_PROTOCOLS[p].namespace === namespace) : undefined;
+      if (id) {
+        live.protocol = id;
+        live.namespace = namespace;
+      }
+    }
+    if (e.correlationId) live.sessionId = e.correlationId;
+  }
+
+  // --- control API ---------------------------------------------------------------------
+
+  private health(): Record<string, unknown> {
+    const limit = this.model.currentLimit();
+    const live = this.live;
+    return {
+      status: 'ok',
+      actor: this.config.id,
+      role: 'evse',
+      state: this.adapter.state,
+      ...(live?.protocol ? { protocol: live.protocol, namespace: live.namespace } : {}),
+      ...(live?.sessionId ? { sessionId: live.sessionId } : {}),
+      ...(live?.peer ? { peer: live.peer } : {}),
+      ...(live?.lastMessage ? { lastMessage: live.lastMessage } : {}),
+      sessionsServed: this.served,
+      ...(this.lastEnd ? { lastSession: this.lastEnd } : {}),
+      meter: { id: this.model.meter.meterId, importedWh: round(this.model.meter.importedWh, 3) },
+      presentPowerW: round(this.model.dc?.presentPowerW ?? 0, 1),
+      limits: {
+        ...(limit.maxPowerW !== undefined ? { maxPowerW: limit.maxPowerW } : {}),
+        ...(limit.maxCurrentA !== undefined ? { maxCurrentA: limit.maxCurrentA } : {}),
+        ...(this.limits.maxPowerW !== undefined ? { operatorMaxPowerW: this.limits.maxPowerW } : {}),
+      },
+      authorization: this.config.authorization.mode,
+      secc: `${this.config.tls ? 'tls' : 'tcp'}://${bracket(this.server?.address ?? this.config.listen.host)}:${this.server?.port ?? this.config.listen.port}`,
+      simTime: new Date(this.clock.now()).toISOString(),
+    };
+  }
+
+  private actions(): ControlAction[] {
+    return [
+      {
+        name: 'authorize',
+        description: 'EIM: the driver is authorised (card, app); before an EV arrives it holds for the next session',
+        run: () => {
+          const current = this.adapter.sessionActive;
+          this.adapter.authorize();
+          return { session: current ? 'current' : 'next' };
+        },
+      },
+      {
+        name: 'stop',
+        description: 'the operator stops the charge: StopCharging in the next EVSE status; the EV ends the session',
+        run: () => {
+          if (!this.adapter.stop()) throw new ControlActionError(409, 'no session in progress to stop');
+          return { state: this.adapter.state };
+        },
+      },
+      {
+        name: 'set-limit',
+        description: 'the operator caps the power (null lifts the cap); a running ISO 15118-2 session is asked to renegotiate',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['maxPowerW'],
+          properties: { maxPowerW: { type: ['number', 'null'], minimum: 0, description: 'W; null removes the operator cap' } },
+        },
+        run: (body: { maxPowerW: number | null }) => {
+          const changed = this.limits.setMaxPowerW(body.maxPowerW ?? undefined);
+          return { changed, maxPowerW: body.maxPowerW, renegotiation: changed && this.adapter.notification() === 'ReNegotiation' };
+        },
+      },
+    ];
+  }
+}
+
+/**
+ * Plug & Charge at the SECC: contracts are checked against the MO root(s). When the folder also
+ * has a CPS certificate and a contract, the SECC answers CertificateInstallationReq with that
+ * contract, as a backend that prepared it for this EV would (one contract for every EV).
+ */
+function seccPnc(pki: LoadedPki, receiptRequired: boolean): iso2.SeccPnc {
+  const { contract, cpsLeaf } = pki;
+  return {
+    moRoots: [pki.roots.mo!],
+    receiptRequired,
+    ...(contract && cpsLeaf
+      ? {
+          provisioning: {
+            emaid: contract.info.commonName ?? pki.manifest?.identities.emaid ?? '',
+            contractCertPem: contract.leafPem,
+            contractKeyPem: contract.keyPem,
+            contractSubCaPems: contract.subCaPems,
+            cpsLeafCertPem: cpsLeaf.leafPem,
+            cpsLeafKeyPem: cpsLeaf.keyPem,
+            cpsSubCaPems: cpsLeaf.subCaPems,
+          },
+        }
+      : {}),
+  };
+}
+
+const HEALTH_PROPERTIES = {
+  status: { type: 'string' },
+  actor: { type: 'string' },
+  role: { type: 'string' },
+  state: { type: 'string', enum: ['idle', 'authorizing', 'authorized', 'cable-check', 'pre-charge', 'charging', 'stopping'] },
+  protocol: { type: 'string' },
+  namespace: { type: 'string' },
+  sessionId: { type: 'string' },
+  peer: { type: 'string' },
+  lastMessage: { type: 'string' },
+  sessionsServed: { type: 'integer' },
+  lastSession: { type: 'object', additionalProperties: true },
+  meter: { type: 'object', properties: { id: { type: 'string' }, importedWh: { type: 'number' } } },
+  presentPowerW: { type: 'number' },
+  limits: { type: 'object', additionalProperties: true },
+  authorization: { type: 'string' },
+  secc: { type: 'string' },
+  simTime: { type: 'string' },
+};
