@@ -1,7 +1,8 @@
 // The EVCC's view of the EV model: charge parameters, the schedule, and the charge loop integrated
 // over the sim time between cycles (a frozen SimClock moved by hand).
 import { describe, expect, it } from 'vitest';
-import { EvccEvAdapter, EvModel, SimClock, exampleEvConfig, type EvConfig } from '../src/index.js';
+import { SimClock } from '@v2xsim/process';
+import { EvccEvAdapter, EvModel, exampleEvConfig, type EvConfig } from '../src/index.js';
 
 function setup(options: { mode?: 'DC_extended' | 'AC_three_phase_core' | 'AC_single_phase_core'; config?: Partial<EvConfig> } = {}) {
   const clock = new SimClock({ speed: 0, start: 1_000_000 });

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EvModel, SimClock, activePMaxScheduleEntry, chargingCurvePowerW, exampleEvConfig } from '../src/index.js';
+import { SimClock } from '@v2xsim/process';
+import { EvModel, activePMaxScheduleEntry, chargingCurvePowerW, exampleEvConfig } from '../src/index.js';
 import type { EvConfig } from '../src/index.js';
 
 const T0 = Date.UTC(2026, 0, 15, 18, 0, 0);

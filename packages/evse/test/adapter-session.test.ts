@@ -3,7 +3,8 @@
 // (100 ms of wall time at speed 600 = a minute of sim time per charge-loop cycle). The energy the
 // EV takes and the energy the EVSE meters agree, whatever the protocol.
 import { describe, expect, it } from 'vitest';
-import { EvccEvAdapter, EvModel, SimClock, exampleEvConfig } from '@v2xsim/ev';
+import { EvccEvAdapter, EvModel, exampleEvConfig } from '@v2xsim/ev';
+import { SimClock } from '@v2xsim/process';
 import { din, iso2 } from '@v2xsim/iso15118';
 import { EvseModel, OperatorLimitSource, SeccEvseAdapter, StaticLimitSource, exampleEvseConfig } from '../src/index.js';
 

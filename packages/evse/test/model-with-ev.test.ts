@@ -1,7 +1,8 @@
 // The EV and EVSE models coupled the way an EVCC and SECC will couple them, without protocol:
 // cable check, pre-charge, a current-demand loop on the sim clock, stop. The meter, the EV's
 // own count and the SoC must agree.
-import { EvModel, SimClock, exampleEvConfig } from '@v2xsim/ev';
+import { EvModel, exampleEvConfig } from '@v2xsim/ev';
+import { SimClock } from '@v2xsim/process';
 import { describe, expect, it } from 'vitest';
 import { EvseModel, StaticLimitSource, exampleEvseConfig } from '../src/index.js';
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { EvseProcess, resolveEvseProcessConfig } from '@v2xsim/evse';
 import type { CliIo } from './exi.js';
-import { addFlags, configFailure, exitSoon, listArg, loadConfig, numberArg, onTerminationSignals, pairsArg, processLines, type FlagSpec } from './ev.js';
+import { addFlags, configFailure, exitSoon, listArg, loadConfig, numberArg, onTerminationSignals, pairsArg, processLines, type FlagSpec } from './process-cli.js';
 
 const processIo = (): Pick<CliIo, 'stdout' | 'stderr'> => ({ stdout: process.stdout, stderr: process.stderr });
 

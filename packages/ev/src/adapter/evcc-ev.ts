@@ -4,7 +4,7 @@
 // the previous charge-loop cycle. Protocol timers stay on the wall clock (the EVCC client); only
 // energy, SoC and departure run on the sim clock.
 import type { iso2 } from '@v2xsim/iso15118';
-import type { Clock } from '../sim-clock.js';
+import type { Clock } from '@v2xsim/process';
 import type { EvModel } from '../model/ev-model.js';
 import type { PMaxScheduleEntry } from '../model/schedule.js';
 

@@ -3,7 +3,7 @@
 // puts in messages (named as the messages name them) and feeds back what the EVSE delivers.
 // Sim time comes from an injected clock; energy moves only in step(), so tests control both.
 
-import type { Clock } from '../sim-clock.js';
+import type { Clock } from '@v2xsim/process';
 import { Battery } from './battery.js';
 import type { BatteryConfig } from './battery.js';
 import { chargingCurvePowerW, validateChargingCurve } from './charging-curve.js';

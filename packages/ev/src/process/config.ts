@@ -7,7 +7,7 @@ import type { BatteryConfig } from '../model/battery.js';
 import type { ChargingCurve } from '../model/charging-curve.js';
 import { exampleEvConfig } from '../model/example.js';
 import { DEFAULT_EVCC_ID } from '../adapter/evcc-ev.js';
-import { ConfigError, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from './config-check.js';
+import { ConfigError, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
 
 /** Protocols this EV runs (ISO 15118-20 comes later). */
 export const EV_PROTOCOLS = ['iso2', 'iso2-scale', 'din'] as const satisfies readonly AppProtocolId[];

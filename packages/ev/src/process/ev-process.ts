@@ -18,10 +18,10 @@ import { pinoSink, Tracer, type TraceEvent, type TraceSink } from '@v2xsim/trace
 import { EvccEvAdapter, type EvStopReason } from '../adapter/evcc-ev.js';
 import { runEvccSession, type EvccSessionSummary } from '../evcc/client.js';
 import { EvModel } from '../model/ev-model.js';
-import { SimClock } from '../sim-clock.js';
-import { ConfigError } from './config-check.js';
+import { SimClock } from '@v2xsim/process';
+import { ConfigError } from '@v2xsim/process';
 import { evModelConfig, parseSeccAddress, type EvProcessConfig } from './config.js';
-import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from './control-api.js';
+import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from '@v2xsim/process';
 
 export interface ProcessIo {
   /** machine-readable output (stdout): the summary lines */

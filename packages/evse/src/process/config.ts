@@ -8,7 +8,7 @@ import type { EvseDcConfig, EvseRampConfig, IsolationConfig } from '../model/dc-
 import { exampleEvseConfig } from '../model/example.js';
 import { StaticLimitSource } from '../model/limits.js';
 import type { PMaxScheduleEntry } from '../model/schedule.js';
-import { ConfigError, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from './config-check.js';
+import { ConfigError, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
 
 /** Protocols this SECC serves (ISO 15118-20 comes later). */
 export const EVSE_PROTOCOLS = ['iso2', 'iso2-scale', 'din'] as const satisfies readonly AppProtocolId[];

@@ -21,9 +21,9 @@ import { EvseModel } from '../model/evse-model.js';
 import { StaticLimitSource } from '../model/limits.js';
 import { SeccServer, type SeccSessionEnd } from '../secc/server.js';
 import { ScaledClock } from './clock.js';
-import { ConfigError } from './config-check.js';
+import { ConfigError } from '@v2xsim/process';
 import { evseModelConfig, type EvseProcessConfig } from './config.js';
-import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from './control-api.js';
+import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from '@v2xsim/process';
 
 export interface ProcessIo {
   /** machine-readable output (stdout) */

@@ -1,6 +1,6 @@
 // A small checker for process configuration read from YAML or flags: every unknown key and bad
 // value is reported with its key path (`battery.soc: must be ≤ 100, got 120`), all at once.
-// (The EVSE process has the same file; they move to a shared package with the sim clock.)
+
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 

@@ -5,7 +5,7 @@
 //   POST /actions/<name>  a driver, cable or operator action (JSON body where the action takes one)
 //   GET  /trace           the live trace, NDJSON, one event per line as it happens (chunked)
 // Every route has a schema; a bad body or an unknown action is a 400 with a clear message, and
-// the process keeps running. (The EVSE process has the same file; they move to a shared package.)
+// the process keeps running.
 import { PassThrough } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { TraceEvent, TraceSink } from '@v2xsim/trace';

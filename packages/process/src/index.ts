@@ -1,0 +1,3 @@
+export * from './sim-clock.js';
+export * from './control-api.js';
+export * from './config-check.js';
