@@ -1,6 +1,6 @@
 // Emitting trace events: a Tracer stamps time and actor and hands each event to its sinks
 // (an NDJSON file or stream through pino, an in-memory buffer, live subscribers).
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type DestinationStream } from 'pino';
 import { wallNow, type TraceEvent, type TraceLink } from './event.js';
 
 export interface TraceSink {
@@ -56,24 +56,27 @@ export class Tracer {
 }
 
 /** bigint values (64-bit EXI integers) become decimal strings in the JSON trace */
-const jsonSafe = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)));
+const bigintAsString = (_k: string, x: unknown): unknown => (typeof x === 'bigint' ? x.toString() : x);
 
-/** NDJSON through pino: one line per event, to a file path or a stream. */
+/**
+ * NDJSON through pino's asynchronous destination (sonic-boom): one line per event, to a file path
+ * or a stream. Each event is serialised once, here, rather than by a logger: at a CurrentDemand
+ * cycle per session, serialisation is the larger part of what tracing costs.
+ */
 export function pinoSink(destination: string | DestinationStream): TraceSink {
   const dest = typeof destination === 'string' ? pino.destination({ dest: destination, sync: false, mkdir: true }) : destination;
-  const logger: Logger = pino({ base: null, timestamp: false, messageKey: 'msg' }, dest);
   return {
     write(event) {
-      logger.info(event.body === undefined ? { ...event } : { ...event, body: jsonSafe(event.body) });
+      dest.write(`${JSON.stringify(event, bigintAsString)}\n`);
     },
     close() {
-      // a file destination is ended (its buffer written, the file closed); a given stream is only flushed
+      // a file destination is ended (its buffer written, the file closed); a given stream is left open
       return new Promise<void>((resolve) => {
         if (typeof destination === 'string') {
           const boom = dest as ReturnType<typeof pino.destination>;
           boom.once('close', () => resolve());
           boom.end();
-        } else logger.flush(() => resolve());
+        } else resolve();
       });
     },
   };
