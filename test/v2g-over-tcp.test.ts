@@ -82,6 +82,25 @@ describe('ISO 15118-2 over TCP: our EVCC ↔ our SECC', () => {
     expect(ends[0]?.reason).toBe('peer-closed');
   });
 
+  it('an endless cable check: V2G_EVCC_CableCheck_Timeout stops the session', async () => {
+    const evse = new TestEvse(['DC_extended']);
+    evse.cableCheck = () => 'Ongoing' as never;
+    const { server } = await secc(evse, ['iso2']);
+    const summary = await runEvccSession({
+      ev: new TestEv('DC_extended', 1),
+      protocols: ['iso2'],
+      host: '::1',
+      port: server.port,
+      tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }),
+      session: { ongoingDelayMs: 20, loopDelayMs: 1 },
+      timerOverrides: { V2G_EVCC_CableCheck_Timeout: 150 },
+    });
+    expect(summary.ok).toBe(false);
+    expect(summary.error).toMatch(/V2G_EVCC_CableCheck_Timeout/);
+    expect(summary.messages.CableCheckReq).toBeGreaterThan(2);
+    expect(summary.messages.PreChargeReq).toBeUndefined();
+  });
+
   it('the SECC closes an idle connection on its sequence timeout', async () => {
     const { server, ends } = await secc(new TestEvse(['DC_extended']), ['iso2'], { sequenceTimeoutMs: 100 });
     const sock = net.connect({ host: '::1', port: server.port });

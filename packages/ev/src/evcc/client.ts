@@ -11,6 +11,7 @@ import {
   din,
   evccMessageTimeout,
   iso2,
+  v2gTimer,
   isV2gTransportError,
   type AppProtocolId,
   type AppProtocolInfo,
@@ -36,7 +37,20 @@ export interface EvccClientOptions {
   tls?: EvccTlsOptions;
   tracer: Tracer;
   session?: iso2.EvccOptions;
+  /** shorter values for the standard's phase timers, by name (tests) */
+  timerOverrides?: Partial<Record<PhaseTimer | 'V2G_EVCC_CommunicationSetup_Timeout', number>>;
 }
+
+type PhaseTimer = 'V2G_EVCC_Ongoing_Timeout' | 'V2G_EVCC_CableCheck_Timeout' | 'V2G_EVCC_PreCharge_Timeout';
+
+/** Requests that repeat while the EVSE is busy, and the timer that bounds the repetition. */
+const PHASE_TIMERS: Record<string, PhaseTimer> = {
+  AuthorizationReq: 'V2G_EVCC_Ongoing_Timeout', // [V2G2-711]
+  ContractAuthenticationReq: 'V2G_EVCC_Ongoing_Timeout',
+  ChargeParameterDiscoveryReq: 'V2G_EVCC_Ongoing_Timeout',
+  CableCheckReq: 'V2G_EVCC_CableCheck_Timeout', // [V2G2-700]
+  PreChargeReq: 'V2G_EVCC_PreCharge_Timeout', // [V2G2-704]
+};
 
 export interface EvccSessionSummary {
   protocol?: string;
@@ -55,6 +69,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runEvccSession(opts: EvccClientOptions): Promise<EvccSessionSummary> {
   const summary: EvccSessionSummary = { messages: {}, breaches: [], ok: false };
+  // V2G_EVCC_CommunicationSetup_Timeout runs from here (the session start) to SessionSetupRes
+  const started = performance.now();
   let conn: V2gConnection;
   try {
     conn = await connectToSecc({ host: opts.host, port: opts.port, ...(opts.tls ? { tls: opts.tls } : {}) });
@@ -100,10 +116,28 @@ export async function runEvccSession(opts: EvccClientOptions): Promise<EvccSessi
       session = new din.EvccSession(opts.ev, opts.session);
       timingProtocol = 'din';
     } else throw new Error(`${protocol.id} sessions are not run by this EVCC yet`);
+    const timer = (name: PhaseTimer | 'V2G_EVCC_CommunicationSetup_Timeout'): number => {
+      const override = opts.timerOverrides?.[name];
+      if (override !== undefined) return override;
+      try {
+        return v2gTimer(timingProtocol, name).value;
+      } catch {
+        return v2gTimer('iso2', name).value; // DIN has no Ongoing timer of its own
+      }
+    };
+    let phase: { timer: PhaseTimer; since: number } | undefined;
     let step = session.start();
     while (step.request) {
       if (step.delayMs > 0) await sleep(step.delayMs);
+      // a repeated request (EVSEProcessing Ongoing, cable check, pre-charge) is bounded by its
+      // timer: past it the EV stops the session and closes TCP
+      const bound = PHASE_TIMERS[step.name!];
+      if (!bound) phase = undefined;
+      else if (phase?.timer !== bound) phase = { timer: bound, since: performance.now() };
+      else if (performance.now() - phase.since > timer(bound)) throw new Error(`${bound} (${timer(bound)} ms) expired in ${step.name}`);
       const res = await exchange(timingProtocol, protocol.codec, PROTOCOL_NAME[protocol.id]!, step.name!, step.request, session.id);
+      if (step.name === 'SessionSetupReq' && performance.now() - started > timer('V2G_EVCC_CommunicationSetup_Timeout'))
+        throw new Error(`V2G_EVCC_CommunicationSetup_Timeout (${timer('V2G_EVCC_CommunicationSetup_Timeout')} ms) expired before SessionSetupRes`);
       step = session.onResponse(res as never);
     }
     summary.sessionId = session.id;
