@@ -41,6 +41,16 @@ describe('ISO 15118-2 session, EVCC ↔ SECC cores over the EXI codec', () => {
     expect(evse.stopped).toBe('Terminate');
   });
 
+  it('the schedule carries the EVSE\'s sales tariff to the EV', () => {
+    const evse = new TestEvse(['DC_extended']);
+    evse.salesTariff = () => ({ entries: [{ startS: 0, ePriceLevel: 3 }, { startS: 7200, ePriceLevel: 1 }], numEPriceLevels: 3, description: 'night' });
+    const ev = new TestEv('DC_extended', 1);
+    let seen: unknown;
+    ev.tariff = (entries, levels) => (seen = { entries, levels });
+    expect(run(ev, new iso2.SeccSession(evse), new iso2.EvccSession(ev)).error).toBeUndefined();
+    expect(seen).toEqual({ entries: [{ startS: 0, ePriceLevel: 3 }, { startS: 7200, ePriceLevel: 1 }], levels: 3 });
+  });
+
   it('AC three-phase, EIM: ChargingStatus loop, no cable check', () => {
     const evse = new TestEvse(['AC_three_phase_core']);
     const ev = new TestEv('AC_three_phase_core', 3);

@@ -10,6 +10,7 @@ export class TestEvse implements iso2.SeccEvse {
   importedWh = 0;
   authPolls = 0;
   stopped?: string;
+  salesTariff?: iso2.SeccEvse['salesTariff'];
   constructor(readonly energyTransferModes: iso2.EnergyTransferMode[]) {}
   authorization() {
     return ++this.authPolls < 3 ? ('Ongoing' as const) : ('Finished' as const);
@@ -62,6 +63,7 @@ export class TestEv implements iso2.EvccEv {
   soc = 40;
   cycles = 0;
   pMax = Infinity;
+  tariff?: iso2.EvccEv['tariff'];
   constructor(
     readonly energyTransferMode: iso2.EnergyTransferMode,
     private readonly stopAfterCycles = 5,

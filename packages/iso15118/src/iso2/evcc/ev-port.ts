@@ -38,6 +38,8 @@ export interface EvccEv {
   chargeParameters(): EvChargeParameters;
   /** the power schedule the EVSE gave (start offset s, max power W) */
   schedule(entries: { startS: number; pMaxW: number }[]): void;
+  /** the sales tariff that came with the schedule: price levels (1 = cheapest) from startS on */
+  tariff?(entries: { startS: number; ePriceLevel: number }[], numEPriceLevels: number): void;
   /** DC: battery voltage and the small current for pre-charge */
   preChargeTarget(): { voltage: number; current: number };
   dcRequest(): EvDcRequest;

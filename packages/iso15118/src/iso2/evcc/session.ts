@@ -167,6 +167,12 @@ export class EvccSession {
         if (!tuple) return this.end('no SAScheduleTuple in ChargeParameterDiscoveryRes');
         this.tupleId = tuple.SAScheduleTupleID;
         this.ev.schedule(tuple.PMaxSchedule.PMaxScheduleEntry.map((e) => ({ startS: e.RelativeTimeInterval?.start ?? 0, pMaxW: num(e.PMax) ?? 0 })));
+        const st = tuple.SalesTariff;
+        if (st && this.ev.tariff)
+          this.ev.tariff(
+            st.SalesTariffEntry.map((e) => ({ startS: e.RelativeTimeInterval?.start ?? 0, ePriceLevel: e.EPriceLevel ?? 0 })),
+            st.NumEPriceLevels ?? 0,
+          );
         if (this.progress === 'Renegotiate' || isAc(mode)) return this.powerDelivery('Start');
         return this.send({ CableCheckReq: { DC_EVStatus: this.dcStatus() } }, 0);
       }

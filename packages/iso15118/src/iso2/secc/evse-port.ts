@@ -56,6 +56,12 @@ export interface DcOutput {
   powerLimitAchieved: boolean;
 }
 
+/** One entry of the sales tariff: from `startS` (s from now) the price level `ePriceLevel` (1 = cheapest). */
+export interface TariffEntry {
+  startS: number;
+  ePriceLevel: number;
+}
+
 export interface SeccEvse {
   readonly evseId: string;
   readonly energyTransferModes: readonly EnergyTransferMode[];
@@ -64,6 +70,8 @@ export interface SeccEvse {
   authorization(): Processing;
   /** the schedule for the EV's needs; 'Ongoing' while the EVSE waits for its backend */
   schedule(needs: EvChargeNeeds): PMaxEntry[] | 'Ongoing';
+  /** the sales tariff to send with the schedule (SAScheduleTuple/SalesTariff), if the EVSE has one */
+  salesTariff?(): { entries: TariffEntry[]; numEPriceLevels: number; description?: string } | undefined;
   acLimits(): EvseLimitsAc;
   dcLimits(): EvseLimitsDc;
   /** current EVSE notification: None, StopCharging or ReNegotiation */

@@ -26,12 +26,32 @@ function needsOf(req: Iso2.ChargeParameterDiscoveryReqType): EvChargeNeeds {
   };
 }
 
+/** The EVSE's tariff as a SalesTariff [V2G2-322..]: price levels over relative time intervals. */
+function salesTariff(ctx: SeccContext): { SalesTariff?: Iso2.SalesTariffType } {
+  const t = ctx.evse.salesTariff?.();
+  if (!t || t.entries.length === 0) return {};
+  const entries = t.entries.slice(0, 1024);
+  return {
+    SalesTariff: {
+      Id: 'id1',
+      SalesTariffID: 1,
+      ...(t.description ? { SalesTariffDescription: t.description } : {}),
+      NumEPriceLevels: t.numEPriceLevels,
+      SalesTariffEntry: entries.map((e, i) => ({
+        RelativeTimeInterval: i === entries.length - 1 ? { start: e.startS, duration: 86400 - e.startS } : { start: e.startS },
+        EPriceLevel: e.ePriceLevel,
+      })),
+    },
+  };
+}
+
 function saScheduleList(ctx: SeccContext, entries: { startS: number; durationS?: number; pMaxW: number }[], max: number): Iso2.SAScheduleListType {
   const list = entries.slice(0, Math.max(1, max));
   return {
     SAScheduleTuple: [
       {
         SAScheduleTupleID: ctx.saScheduleTupleId,
+        ...salesTariff(ctx),
         PMaxSchedule: {
           PMaxScheduleEntry: list.map((e, i) => ({
             // [V2G2-303]: the last entry carries the duration of the whole schedule
