@@ -7,7 +7,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runEvccSession } from '@v2xsim/ev';
 import { SeccServer, type SeccSessionEnd } from '@v2xsim/evse';
 import { MemorySink, Tracer } from '@v2xsim/trace';
-import { encodeV2gtp, generatePki, leafChainPem, TLS_ISO15118_2, V2gtpPayloadType, type AppProtocolId, type GeneratedPki } from '@v2xsim/iso15118';
+import { getCodec } from '@v2xsim/exi';
+import { appProtocolReq, connectToSecc, encodeV2gtp, generatePki, leafChainPem, TLS_ISO15118_2, V2gtpPayloadType, type AppProtocolId, type GeneratedPki } from '@v2xsim/iso15118';
 import { SlowEvse, TestEv, TestEvse } from '../packages/iso15118/test/support/iso2-doubles.js';
 
 const servers: SeccServer[] = [];
@@ -108,6 +109,20 @@ describe('ISO 15118-2 over TCP: our EVCC ↔ our SECC', () => {
     await closed;
     await until(() => ends.length > 0);
     expect(ends[0]?.reason).toBe('sequence-timeout');
+  });
+
+  it('an undecodable message mid-session: the SECC answers FAILED for the expected message and closes', async () => {
+    const { server, ends } = await secc(new TestEvse(['DC_extended']), ['iso2']);
+    const conn = await connectToSecc({ host: '::1', port: server.port });
+    await conn.send(V2gtpPayloadType.Exi, getCodec('apphand').encode(appProtocolReq(['iso2'])));
+    const sap = getCodec('apphand').decode((await conn.receive({ timeoutMs: 2000 })).payload);
+    expect(sap).toMatchObject({ supportedAppProtocolRes: { ResponseCode: 'OK_SuccessfulNegotiation' } });
+    await conn.send(V2gtpPayloadType.Exi, new Uint8Array([0x80, 0x98, 0xff, 0xff, 0xff]));
+    const res = getCodec('iso2').decode((await conn.receive({ timeoutMs: 2000 })).payload) as { V2G_Message: { Body: Record<string, { ResponseCode: string }> } };
+    expect(res.V2G_Message.Body.SessionSetupRes?.ResponseCode).toBe('FAILED');
+    expect(await conn.closed).toMatchObject({ kind: 'peer' });
+    await until(() => ends.length > 0);
+    expect(ends[0]?.reason).toBe('undecodable');
   });
 
   it('garbage instead of SupportedAppProtocol: the SECC closes, and keeps serving the next EV', async () => {
