@@ -18,6 +18,8 @@ const EV_FLAGS: readonly FlagSpec[] = [
   { flags: '--tls', path: 'tls', description: 'TLS 1.2 to the SECC (needs --pki; on by default when --pki is given)' },
   { flags: '--no-tls', path: 'tls', description: 'plain TCP even with --pki' },
   { flags: '--secc <address>', path: 'secc', description: "the SECC's TCP address '[addr]:port' (skips SDP), e.g. '[::1]:64109'" },
+  { flags: '--cable <host:port>', path: 'cable', description: "the EVSE's cable socket (from its banner, cable=…): plug in, wait for PWM 5 %, switch CP to C while charging, unplug at the end" },
+  { flags: '--cable-current <A>', path: 'cableCurrentA', description: 'the cable’s rating (proximity pilot): 13, 20, 32 (default) or 63', parse: numberArg },
   { flags: '--sdp-address <addr>', path: 'sdp.address', description: 'SDP unicast target (default ::1)' },
   { flags: '--sdp-port <port>', path: 'sdp.port', description: 'SDP UDP port (default 15118)', parse: numberArg },
   { flags: '--interface <name>', path: 'sdp.interface', description: 'SDP by multicast to ff02::1 on this interface, as a real EV does' },
@@ -60,14 +62,15 @@ export function registerEvCommand(parent: Command, io?: CliIo): Command {
 Output: a one-line banner on stderr (addresses, control API), one line per session on stderr, and
 with --summary one JSON line per session on stdout: protocol, namespace, messages per type, energyWh,
 socStart, socEnd, breaches. Exit status: 0 complete and error-free, 1 a session failed, 2 bad usage.
-Control API (loopback): GET /health, POST /actions/{stop,unplug,set-needs}, GET /trace (NDJSON).
+Control API (loopback): GET /health, POST /actions/{stop,unplug,plug-in,set-needs}, GET /trace (NDJSON).
 
 Examples:
   $ v2xsim ev --summary                                   # SDP on [::1]:15118, ISO 15118-2 then DIN, DC
   $ v2xsim ev --secc '[::1]:64109' --protocols din --target-soc 30 --speed 600 --summary
   $ v2xsim ev --mode AC_three_phase_core --pki pki --departure 1800 --speed 60
   $ v2xsim ev --pki pki --payment pnc --summary           # Plug & Charge over TLS
-  $ v2xsim ev --config ev.yaml --trace ev.ndjson`,
+  $ v2xsim ev --config ev.yaml --trace ev.ndjson
+  $ v2xsim ev --secc '[::1]:64109' --cable 127.0.0.1:40001 --summary   # with the cable (EVSE --cable-port)`,
   );
   ev.action(async (_opts: unknown, cmd: Command) => {
     const realProcess = io === undefined;

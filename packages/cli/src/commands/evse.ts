@@ -54,6 +54,7 @@ const EVSE_FLAGS: readonly FlagSpec[] = [
   { flags: '--speed <factor>', path: 'clock.speed', description: 'sim clock speed: sim seconds per wall second (default 1)', parse: numberArg },
   { flags: '--trace <file>', path: 'trace', description: 'write the trace (NDJSON, one event per message) to this file' },
   { flags: '--control-port <port>', path: 'control.port', description: 'control API port on 127.0.0.1 (default 0: a free one, printed)', parse: numberArg },
+  { flags: '--cable-port <port>', path: 'cable.port', description: 'open the cable socket (CP/PWM/PP side channel, docs/cable.md) on 127.0.0.1 at this port (0: a free one, printed as cable=…); default off', parse: numberArg },
 ];
 
 export function registerEvseCommand(parent: Command, io?: CliIo): Command {
@@ -70,13 +71,15 @@ Output (stderr): a one-line banner with the SECC, SDP and control API addresses,
 per session. Stops cleanly on SIGINT/SIGTERM. Exit status: 0 stopped, 1 cannot start (address in
 use), 2 bad usage.
 Control API (loopback): GET /health, POST /actions/{authorize,stop,set-limit}, GET /trace (NDJSON).
+With --cable-port, an EV plugs in over the cable socket: PWM 5 % when it does, an unplug ends the session.
 
 Examples:
   $ v2xsim evse                                        # SECC on [::1] (free port), SDP on [::1]:15118
   $ v2xsim evse --port 64109 --no-sdp --protocols din,iso2 --speed 600
   $ v2xsim evse --pki pki --authorize manual --schedule 0:50000,3600:22000
   $ v2xsim evse --pki pki --payment pnc,eim --receipts     # Plug & Charge over TLS
-  $ v2xsim evse --config evse.yaml --trace evse.ndjson`,
+  $ v2xsim evse --config evse.yaml --trace evse.ndjson
+  $ v2xsim evse --cable-port 0                         # with the cable: the EV runs with --cable 127.0.0.1:PORT`,
   );
   evse.action(async (_opts: unknown, cmd: Command) => {
     const realProcess = io === undefined;

@@ -31,6 +31,10 @@ export interface EvProcessConfig {
   tls: boolean;
   /** the SECC's TCP address, `[addr]:port`; skips SDP */
   secc?: string;
+  /** the EVSE's cable socket, `host:port` (docs/cable.md): plug in, wait for PWM 5 %, switch CP B/C; absent = no cable */
+  cable?: string;
+  /** the cable's current rating (proximity pilot), A */
+  cableCurrentA: 13 | 20 | 32 | 63;
   /** SDP: unicast to address:port, or multicast on `interface` */
   sdp: { address: string; port: number; interface?: string; timeoutMs: number; maxRequests: number };
   /** sim ms per wall ms */
@@ -59,6 +63,15 @@ const percent = num({ min: 0, max: 100 });
 const port = num({ min: 0, max: 65535, integer: true });
 const str: ConfigSpec = { type: 'string', nonEmpty: true };
 
+/** The cable socket's address, `host:port`, `[addr]:port` or `:port` (host 127.0.0.1); undefined when it is not one. */
+export function parseCableAddress(value: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value.trim());
+  if (!m) return undefined;
+  const p = Number(m[3]);
+  if (!(p > 0 && p <= 65535)) return undefined;
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port: p };
+}
+
 /** `[addr]:port`, `host:port` or `:port`; undefined when it is not one. */
 export function parseSeccAddress(value: string): { host: string; port: number } | undefined {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value.trim());
@@ -80,6 +93,8 @@ export const EV_CONFIG_SPEC: ConfigSpec = {
     pki: str,
     tls: { type: 'boolean' },
     secc: { type: 'string', check: (v) => (parseSeccAddress(v) ? undefined : `must be [address]:port (e.g. [::1]:64109), got ${JSON.stringify(v)}`) },
+    cable: { type: 'string', check: (v) => (parseCableAddress(v) ? undefined : `must be host:port (the EVSE's cable socket, e.g. 127.0.0.1:40001), got ${JSON.stringify(v)}`) },
+    cableCurrentA: num({ integer: true }),
     sdp: { type: 'object', fields: { address: str, port, interface: str, timeoutMs: num({ above: 0 }), maxRequests: num({ min: 1, integer: true }) } },
     clock: { type: 'object', fields: { speed: num({ above: 0, max: 1e6 }) } },
     session: { type: 'object', fields: { loopMs: num({ min: 0, max: 60_000 }), ongoingMs: num({ min: 0, max: 60_000 }) } },
@@ -126,6 +141,7 @@ export function defaultEvProcessConfig(): EvProcessConfig {
     payment: 'eim',
     pnc: { install: false },
     tls: false,
+    cableCurrentA: 32,
     sdp: { address: '::1', port: 15118, timeoutMs: 250, maxRequests: 50 },
     clock: { speed: 1 },
     session: { loopMs: 100, ongoingMs: 100 },
@@ -180,6 +196,7 @@ export function resolveEvProcessConfig(input: unknown = {}): EvProcessConfig {
   if (!(needs.minimumSoc <= needs.targetSoc && needs.targetSoc <= needs.maximumSoc)) {
     more.push({ path: 'needs', message: `must satisfy minimumSoc ≤ targetSoc ≤ maximumSoc, got ${needs.minimumSoc} / ${needs.targetSoc} / ${needs.maximumSoc}` });
   }
+  if (![13, 20, 32, 63].includes(config.cableCurrentA)) more.push({ path: 'cableCurrentA', message: `must be 13, 20, 32 or 63 (the proximity pilot's ratings), got ${config.cableCurrentA}` });
   if (config.tls && !config.pki) more.push({ path: 'pki', message: 'TLS needs the PKI folder with the V2G root (--pki DIR)' });
   if (config.payment === 'pnc' && !config.pki) more.push({ path: 'pki', message: 'Plug & Charge needs the PKI folder with the contract (or OEM provisioning) certificate (--pki DIR)' });
   const ac = config.energyTransferMode.startsWith('AC_');

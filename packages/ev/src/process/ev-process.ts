@@ -3,8 +3,14 @@
 // serving the control API. One summary per session, which is what the matrix tests and the
 // scenario runner read.
 import {
+  EvCableTimers,
   TLS_ISO15118_2,
   chosenAppProtocol,
+  isDigitalCommunication,
+  plugIn,
+  wallClockMs,
+  type CablePlug,
+  type CableTimerResult,
   discoverSecc,
   isPkiError,
   loadPki,
@@ -20,7 +26,7 @@ import { runEvccSession, type EvccSessionSummary } from '../evcc/client.js';
 import { EvModel } from '../model/ev-model.js';
 import { SimClock } from '@v2xsim/process';
 import { ConfigError } from '@v2xsim/process';
-import { evModelConfig, parseSeccAddress, type EvProcessConfig } from './config.js';
+import { evModelConfig, parseCableAddress, parseSeccAddress, type EvProcessConfig } from './config.js';
 import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from '@v2xsim/process';
 
 export interface ProcessIo {
@@ -63,10 +69,22 @@ export interface EvSessionSummary {
   /** wall time, ms, and sim time, s, of the session */
   durationMs: number;
   simDurationS: number;
+  /** with a cable (--cable): the timers that start at a CP change, ms */
+  cable?: EvCableSummary;
   error?: string;
 }
 
-export type EvProcessState = 'starting' | 'discovering' | 'connecting' | 'in-session' | 'between-sessions' | 'finished';
+/** The cable's figures of one session (docs/cable.md, "Timers"). */
+export interface EvCableSummary {
+  /** plug-in with PWM 5 % → SessionSetupRes (V2G_EVCC_CommunicationSetup_Timeout, 20 s) */
+  communicationSetupMs?: number;
+  /** PowerDeliveryReq(Start) sent → CP state C ([V2G2-847], 250 ms) */
+  bToCMs?: number;
+  /** the cable timers that ran out or past their budget */
+  breaches: { timer: string; elapsedMs: number; budgetMs: number }[];
+}
+
+export type EvProcessState = 'starting' | 'plugging-in' | 'waiting-for-pwm' | 'discovering' | 'connecting' | 'in-session' | 'between-sessions' | 'finished';
 
 /** After an interrupt, the session has this long to stop the normal way before it is abandoned. */
 const INTERRUPT_GRACE_MS = 3000;
@@ -93,6 +111,12 @@ export class EvProcess {
   private readonly abort = new AbortController();
   private lastStopReason: EvStopReason | 'evse' | undefined;
   private gracePeriod: Promise<undefined> | undefined;
+  /** the cable (with --cable): the plug while plugged in, its timers, and the session's PowerDelivery progress */
+  private plug: CablePlug | undefined;
+  private cableTimers: EvCableTimers | undefined;
+  private cableExpired: CableTimerResult | undefined;
+  private powerDelivery: 'Start' | 'Stop' | 'Renegotiate' | undefined;
+  private cableWork: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly config: EvProcessConfig,
@@ -156,7 +180,7 @@ export class EvProcess {
         ? `sdp://[ff02::1%${c.sdp.interface}]:${c.sdp.port}`
         : `sdp://${bracket(c.sdp.address)}:${c.sdp.port}`;
     return (
-      `v2xsim ev ready: id=${c.id} secc=${secc} control=${this.control?.url ?? '-'} protocols=${c.protocols.join(',')} mode=${c.energyTransferMode} ` +
+      `v2xsim ev ready: id=${c.id} secc=${secc} control=${this.control?.url ?? '-'}${c.cable ? ` cable=${c.cable}` : ''} protocols=${c.protocols.join(',')} mode=${c.energyTransferMode} ` +
       `payment=${c.payment} tls=${c.tls ? 'on' : 'off'} soc=${round(this.model.soc, 2)} target=${c.needs.targetSoc} speed=${c.clock.speed}`
     );
   }
@@ -183,6 +207,7 @@ export class EvProcess {
       if (!s.ok) break;
       if (repeat !== 1) this.processState = 'between-sessions';
     }
+    await this.unplugCable();
     this.processState = 'finished';
     return { exitCode: sessions.length > 0 && sessions.every((s) => s.ok) ? 0 : 1, sessions };
   }
@@ -196,6 +221,7 @@ export class EvProcess {
   }
 
   async close(): Promise<void> {
+    await this.unplugCable();
     await this.control?.close();
     this.control = undefined;
     await this.tracer.close();
@@ -220,7 +246,9 @@ export class EvProcess {
     let secc: { host: string; port: number } | undefined;
     let result: EvccSessionSummary | undefined;
     let error: string | undefined;
+    let cable: EvCableSummary | undefined;
     try {
+      if (c.cable) await this.connectCable();
       secc = await this.locateSecc();
       this.processState = 'connecting';
       const session = runEvccSession({
@@ -232,13 +260,18 @@ export class EvProcess {
         tracer: this.tracer,
         session: { loopDelayMs: c.session.loopMs, ongoingDelayMs: c.session.ongoingMs, ...(this.pnc ? { pnc: this.pnc } : {}) },
       });
-      result = await Promise.race([session, this.abandoned()]);
-      if (!result) error = `interrupted: the session did not stop within ${INTERRUPT_GRACE_MS} ms`;
+      result = await Promise.race([session, this.abandoned(), ...(c.cable ? [this.cableGivenUp()] : [])]);
+      if (!result) error = this.cableExpired ? `cable: ${this.cableExpired.timer} (${this.cableExpired.budgetMs} ms) expired` : `interrupted: the session did not stop within ${INTERRUPT_GRACE_MS} ms`;
       else if (result.error) error = result.error;
     } catch (e) {
       error = messageOf(e);
     } finally {
       unsubscribe();
+      if (c.cable) {
+        cable = this.cableSummary();
+        // the plug is pulled once the session is over (the next session plugs in again)
+        await this.unplugCable();
+      }
     }
     const protocol = result?.protocol ?? this.live.protocol;
     const namespace = result?.namespace ?? this.live.namespace;
@@ -265,7 +298,111 @@ export class EvProcess {
       breaches: result?.breaches ?? [],
       durationMs: round(performance.now() - t0, 1),
       simDurationS: round((this.clock.now() - sim0) / 1000, 1),
+      ...(cable ? { cable } : {}),
       ...(error !== undefined ? { error } : {}),
+    };
+  }
+
+  // --- the cable -----------------------------------------------------------------------
+
+  /**
+   * Plugs in (state B) unless the plug is in already, then waits for the EVSE's PWM 5 % (digital
+   * communication) before SDP and the session. The communication-setup timer is armed from then.
+   */
+  private async connectCable(): Promise<void> {
+    const c = this.config;
+    this.cableExpired = undefined;
+    this.powerDelivery = undefined;
+    if (this.plug === undefined || !this.plug.plugged) {
+      this.processState = 'plugging-in';
+      await this.plugInCable();
+    }
+    const plug = this.plug!;
+    if (!isDigitalCommunication(plug.duty)) {
+      this.processState = 'waiting-for-pwm';
+      const budgetMs = this.cableTimers!.communicationSetup.budgetMs;
+      const unplugged = plug.waitFor('unplugged', undefined, { signal: this.abort.signal }).then(() => {
+        throw new Error('cable: unplugged while waiting for PWM 5 %');
+      });
+      try {
+        await Promise.race([
+          plug.waitFor('pwm', (e) => isDigitalCommunication(e.duty), { timeoutMs: budgetMs, signal: this.abort.signal }),
+          unplugged,
+        ]);
+      } catch (e) {
+        if (this.abort.signal.aborted) throw new Error(this.interrupted ? 'interrupted while waiting for PWM 5 %' : 'unplugged while waiting for PWM 5 %');
+        throw new Error(`cable: no PWM 5 % from the EVSE at ${c.cable}: ${messageOf(e)}`);
+      } finally {
+        unplugged.catch(() => undefined);
+      }
+    }
+  }
+
+  /** Plugs the cable in (the EVSE's cable socket at `cable`) and arms the EV's cable timers. */
+  private async plugInCable(): Promise<CablePlug> {
+    const address = parseCableAddress(this.config.cable!)!;
+    let plug: CablePlug;
+    try {
+      plug = await plugIn({ host: address.host, port: address.port, cableCurrentA: this.config.cableCurrentA, state: 'B' });
+    } catch (e) {
+      throw new Error(`cable: cannot plug in at ${this.config.cable}: ${messageOf(e)}`);
+    }
+    this.cableTimers?.dispose();
+    this.plug = plug;
+    this.cableTimers = new EvCableTimers(plug, {
+      onExpire: (r) => {
+        if (r.kind === 'timeout') this.cableExpired = r;
+        this.io.log(`${this.config.id}: cable: ${r.timer} ${r.kind === 'timeout' ? 'expired' : 'exceeded'} (${r.budgetMs} ms)`);
+      },
+    });
+    plug.on('unplugged', (e) => {
+      if (e.reason !== 'unplug') this.io.log(`${this.config.id}: cable: unplugged (${e.reason})`);
+    });
+    this.io.log(`${this.config.id}: cable: plugged in at ${this.config.cable} (${plug.cableCurrentA} A cable), CP ${plug.state}`);
+    return plug;
+  }
+
+  /** Pulls the plug (once the CP changes in flight are through). */
+  private async unplugCable(): Promise<void> {
+    const plug = this.plug;
+    if (plug === undefined) return;
+    await this.cableWork;
+    if (this.plug === plug) this.plug = undefined;
+    this.cableTimers?.dispose();
+    if (plug.plugged) {
+      await plug.unplug();
+      this.io.log(`${this.config.id}: cable: unplugged`);
+    }
+  }
+
+  /** The EV's CP load, in the cable's order; a failure (the cable gone) is logged, not thrown. */
+  private setCp(state: 'B' | 'C'): void {
+    const plug = this.plug;
+    if (plug === undefined || !plug.plugged || plug.evState === state) return;
+    this.cableWork = this.cableWork.then(() =>
+      plug.setState(state).catch((e: unknown) => this.io.log(`${this.config.id}: cable: CP ${state}: ${messageOf(e)}`)),
+    );
+  }
+
+  /** Resolves (with undefined) when the communication-setup timeout expires: the EV gives up. */
+  private cableGivenUp(): Promise<undefined> {
+    const timer = this.cableTimers?.communicationSetup;
+    if (timer === undefined) return new Promise(() => undefined);
+    return timer.result.then((r) => (r.status === 'expired' ? undefined : new Promise<undefined>(() => undefined)));
+  }
+
+  private cableSummary(): EvCableSummary {
+    const timers = this.cableTimers;
+    const setup = timers?.measure('CommunicationSetup');
+    const bToC = timers?.measure('B→C');
+    const breaches: EvCableSummary['breaches'] = [];
+    for (const r of [setup, bToC]) {
+      if (r !== undefined && (r.breach || r.status === 'expired')) breaches.push({ timer: r.timer, elapsedMs: round(r.elapsedMs ?? r.budgetMs, 3), budgetMs: r.budgetMs });
+    }
+    return {
+      ...(setup?.status === 'done' && setup.elapsedMs !== undefined ? { communicationSetupMs: round(setup.elapsedMs, 3) } : {}),
+      ...(bToC?.status === 'done' && bToC.elapsedMs !== undefined ? { bToCMs: round(bToC.elapsedMs, 3) } : {}),
+      breaches,
     };
   }
 
@@ -302,6 +439,7 @@ export class EvProcess {
   /** Follows the trace for /health and the summary. */
   private observe(e: TraceEvent): void {
     this.live.lastMessage = e.message;
+    if (this.plug !== undefined) this.observeCable(e);
     if (e.message === 'supportedAppProtocolReq' && e.direction === 'tx') this.processState = 'in-session';
     if (e.message === 'supportedAppProtocolRes' && e.direction === 'rx') {
       const res = (e.body as { supportedAppProtocolRes?: Parameters<typeof chosenAppProtocol>[1] } | undefined)?.supportedAppProtocolRes;
@@ -319,6 +457,24 @@ export class EvProcess {
       const body = e.body as { V2G_Message?: { Body?: { PowerDeliveryReq?: { ChargeProgress?: string; ReadyToChargeState?: boolean } } } };
       const pd = body.V2G_Message?.Body?.PowerDeliveryReq;
       if (pd && (pd.ChargeProgress === 'Stop' || pd.ReadyToChargeState === false)) this.lastStopReason = this.adapter.stopReason() ?? 'evse';
+    }
+  }
+
+  /** The cable follows the session: SessionSetupRes stops the setup timer; PowerDelivery(Start) → C, (Stop) → B. */
+  private observeCable(e: TraceEvent): void {
+    if (e.message === 'SessionSetupRes' && e.direction === 'rx') {
+      const timers = this.cableTimers;
+      if (timers?.communicationSetup.status === 'running') timers.sessionSetupRes();
+    } else if (e.message === 'PowerDeliveryReq' && e.direction === 'tx') {
+      const pd = (e.body as { V2G_Message?: { Body?: { PowerDeliveryReq?: { ChargeProgress?: string; ReadyToChargeState?: boolean } } } } | undefined)?.V2G_Message?.Body?.PowerDeliveryReq;
+      // ISO 15118-2: ChargeProgress; DIN 70121: ReadyToChargeState
+      const progress = pd?.ChargeProgress ?? (pd?.ReadyToChargeState === true ? 'Start' : pd?.ReadyToChargeState === false ? 'Stop' : undefined);
+      this.powerDelivery = progress === 'Start' || progress === 'Stop' || progress === 'Renegotiate' ? progress : undefined;
+      // [V2G2-847]: C within 250 ms of sending PowerDeliveryReq(Start)
+      if (this.powerDelivery === 'Start') this.cableTimers?.powerDeliveryStart(wallClockMs()); // the trace event is written as the request is sent
+    } else if (e.message === 'PowerDeliveryRes' && e.direction === 'rx') {
+      if (this.powerDelivery === 'Start') this.setCp('C');
+      else if (this.powerDelivery === 'Stop') this.setCp('B');
     }
   }
 
@@ -344,6 +500,9 @@ export class EvProcess {
         ...(needs.departureTime !== undefined ? { departureS: round((needs.departureTime - this.clock.now()) / 1000, 1) } : {}),
       },
       ...(this.adapter.stopReason() ? { stopReason: this.adapter.stopReason() } : {}),
+      ...(this.config.cable
+        ? { cable: { address: this.config.cable, plugged: this.plug?.plugged ?? false, state: this.plug?.state ?? 'A', evState: this.plug?.evState ?? 'B', duty: this.plug?.duty ?? null } }
+        : {}),
       simTime: new Date(this.clock.now()).toISOString(),
     };
   }
@@ -360,11 +519,28 @@ export class EvProcess {
       },
       {
         name: 'unplug',
-        description: 'the driver unplugs: the session ends at the next cycle and no further session starts (SDP discovery is abandoned)',
+        description: 'the driver unplugs: the session ends at the next cycle, the cable (with --cable) is unplugged, and no further session starts (SDP discovery is abandoned)',
         run: () => {
           this.adapter.requestStop('unplugged');
-          if (this.processState === 'discovering' || this.processState === 'starting' || this.processState === 'between-sessions') this.abort.abort();
+          const waiting: EvProcessState[] = ['discovering', 'starting', 'between-sessions', 'plugging-in', 'waiting-for-pwm'];
+          if (waiting.includes(this.processState)) this.abort.abort();
           return { state: this.processState };
+        },
+      },
+      {
+        name: 'plug-in',
+        description: 'with --cable: plug the cable in again (state B) when it is not, e.g. after the EVSE dropped it; the session waits for PWM 5 %',
+        run: async () => {
+          if (!this.config.cable) throw new ControlActionError(409, 'no cable: start the EV with --cable HOST:PORT');
+          if (this.plug?.plugged === true) throw new ControlActionError(409, 'the cable is plugged in already');
+          if (this.processState === 'finished' || this.adapter.unplugged || this.interrupted) throw new ControlActionError(409, 'the EV is leaving: no further session');
+          let plug: CablePlug;
+          try {
+            plug = await this.plugInCable();
+          } catch (e) {
+            throw new ControlActionError(409, messageOf(e));
+          }
+          return { state: plug.state, duty: plug.duty };
         },
       },
       {
@@ -429,7 +605,7 @@ const HEALTH_PROPERTIES = {
   status: { type: 'string' },
   actor: { type: 'string' },
   role: { type: 'string' },
-  state: { type: 'string', enum: ['starting', 'discovering', 'connecting', 'in-session', 'between-sessions', 'finished'] },
+  state: { type: 'string', enum: ['starting', 'plugging-in', 'waiting-for-pwm', 'discovering', 'connecting', 'in-session', 'between-sessions', 'finished'] },
   payment: { type: 'string' },
   session: { type: 'integer' },
   protocol: { type: 'string' },
@@ -442,5 +618,6 @@ const HEALTH_PROPERTIES = {
   powerW: { type: 'number' },
   needs: { type: 'object', additionalProperties: true },
   stopReason: { type: 'string' },
+  cable: { type: 'object', additionalProperties: true },
   simTime: { type: 'string' },
 };

@@ -46,6 +46,8 @@ export interface EvseProcessConfig {
   isolation: IsolationConfig;
   /** the static limit source: maximum power/current and an optional PMaxSchedule (t = 0 at each session's ChargeParameterDiscovery) */
   limits: { maxPowerW?: number; maxCurrentA?: number; schedule?: PMaxScheduleEntry[] };
+  /** the cable socket (docs/cable.md): an EV plugs in over it; absent = no cable (port 0 = a free one) */
+  cable?: { host: string; port: number };
   /** NDJSON trace file */
   trace?: string;
   /** control API, on loopback by default */
@@ -98,6 +100,7 @@ export const EVSE_CONFIG_SPEC: ConfigSpec = {
         schedule: { type: 'array', minItems: 1, maxItems: 1024, items: { type: 'object', fields: { startS: num({ min: 0 }), pMaxW: num({ min: 0 }), durationS: num({ above: 0 }) } } },
       },
     },
+    cable: { type: 'object', fields: { host: str, port } },
     trace: str,
     control: { type: 'object', fields: { host: str, port } },
     sequenceTimeoutMs: num({ above: 0 }),
@@ -144,6 +147,8 @@ export function resolveEvseProcessConfig(input: unknown = {}): EvseProcessConfig
   const config = mergeConfig(defaultEvseProcessConfig(), input ?? {}) as EvseProcessConfig;
   // a PKI folder alone means TLS, unless TLS was turned off explicitly
   if (!(isPlainObject(input) && input.tls !== undefined) && config.pki !== undefined) config.tls = true;
+  // a cable section without a host listens on loopback
+  if (config.cable !== undefined) config.cable = { host: '127.0.0.1', port: 0, ...(config.cable as Partial<NonNullable<EvseProcessConfig['cable']>>) };
   const more: ConfigProblem[] = [];
   if (config.tls && !config.pki) more.push({ path: 'pki', message: 'TLS needs the PKI folder with the SECC certificate and key (--pki DIR)' });
   if (config.payment.includes('pnc') && !config.pki) more.push({ path: 'pki', message: 'Plug & Charge needs the PKI folder with the MO root (--pki DIR)' });

@@ -3,7 +3,10 @@
 // after another until it is stopped (one connector: EVs that connect at the same time share it).
 import {
   APP_PROTOCOLS,
+  EvseCableTimers,
   TLS_ISO15118_2,
+  createCableListener,
+  type CableSocket,
   isPkiError,
   loadPki,
   startSdpServer,
@@ -62,6 +65,9 @@ export class EvseProcess {
   private served = 0;
   private lastEnd: (Omit<SeccSessionEnd, 'protocol'> & { protocol?: AppProtocolId; energyWh?: number }) | undefined;
   private closing: Promise<void> | undefined;
+  /** the cable socket (with `cable`) and its timer */
+  private cable: CableSocket | undefined;
+  private cableTimers: EvseCableTimers | undefined;
 
   private constructor(
     readonly config: EvseProcessConfig,
@@ -135,6 +141,7 @@ export class EvseProcess {
           throw new Error(`SDP: cannot listen on ${where} port ${sdp.port}: ${e instanceof Error ? e.message : String(e)} (--sdp-port N, or --no-sdp)`);
         });
       }
+      if (config.cable) await p.openCable(config.cable);
       p.control = await startControlApi({
         host: config.control.host,
         port: config.control.port,
@@ -164,7 +171,7 @@ export class EvseProcess {
     const server = this.server!;
     const sdp = this.sdp ? `udp://${bracket(this.sdp.address().address)}:${this.sdp.address().port}${c.sdp.interface !== undefined ? `%${c.sdp.interface}` : ''}` : 'off';
     return (
-      `v2xsim evse ready: id=${c.id} secc=${c.tls ? 'tls' : 'tcp'}://${bracket(server.address)}:${server.port} sdp=${sdp} control=${this.control?.url ?? '-'} ` +
+      `v2xsim evse ready: id=${c.id} secc=${c.tls ? 'tls' : 'tcp'}://${bracket(server.address)}:${server.port} sdp=${sdp} control=${this.control?.url ?? '-'}${this.cable ? ` cable=${bracket(this.cable.host)}:${this.cable.port}` : ''} ` +
       `protocols=${c.protocols.join(',')} modes=${c.energyTransferModes.join(',')} payment=${c.payment.join(',')} auth=${c.authorization.mode} tls=${c.tls ? 'on' : 'off'} speed=${c.clock.speed}`
     );
   }
@@ -174,11 +181,50 @@ export class EvseProcess {
     this.closing ??= (async () => {
       await this.control?.close();
       await this.sdp?.close();
+      this.cableTimers?.dispose();
+      await this.cable?.close();
       await this.server?.stop();
       this.adapter.endSession();
       await this.tracer.close();
     })();
     return this.closing;
+  }
+
+  // --- the cable -----------------------------------------------------------------------
+
+  /**
+   * Opens the cable socket. An EV that plugs in gets PWM 5 % (digital communication required)
+   * and the communication-setup timer is armed; an unplug (state A) ends the session in progress.
+   */
+  private async openCable(at: { host: string; port: number }): Promise<void> {
+    const id = this.config.id;
+    const socket = await createCableListener({ host: at.host, port: at.port }).catch((e: unknown) => {
+      throw new Error(`cable: cannot listen on ${bracket(at.host)} port ${at.port}: ${e instanceof Error ? e.message : String(e)} (--cable-port N)`);
+    });
+    this.cable = socket;
+    this.cableTimers = new EvseCableTimers(socket, {
+      onExpire: (r) => this.io.log(`${id}: cable: ${r.timer} exceeded (${r.budgetMs} ms)`),
+    });
+    socket.on('plugged', (e) => {
+      this.io.log(`${id}: cable: EV plugged in (${e.cableCurrentA} A cable), CP ${e.state}`);
+      socket.setPwm(5).catch((err: unknown) => this.io.log(`${id}: cable: PWM 5 %: ${err instanceof Error ? err.message : String(err)}`));
+    });
+    socket.on('cp', (e) => {
+      if (e.state !== 'A' && e.previous !== 'A') this.io.log(`${id}: cable: CP ${e.previous} → ${e.state}`);
+    });
+    socket.on('unplugged', (e) => {
+      this.io.log(`${id}: cable: unplugged (${e.reason})`);
+      // state A: the oscillator off, and no session outlives the plug
+      socket.setPwm(null).catch(() => undefined);
+      this.endSessionsOnUnplug();
+    });
+    socket.on('error', (e) => this.io.log(`${id}: cable: ${e.message}`));
+  }
+
+  /** Unplugged: StopCharging for a session still running, and its V2G connection is closed. */
+  private endSessionsOnUnplug(): void {
+    this.adapter.stop();
+    this.server?.closeConnections();
   }
 
   // --- sessions ------------------------------------------------------------------------
@@ -223,6 +269,7 @@ export class EvseProcess {
       }
     }
     if (e.correlationId) live.sessionId = e.correlationId;
+    if (e.message === 'SessionSetupReq' && e.direction === 'rx' && this.cableTimers?.communicationSetup.status === 'running') this.cableTimers.sessionSetupReq();
   }
 
   // --- control API ---------------------------------------------------------------------
@@ -249,8 +296,23 @@ export class EvseProcess {
         ...(this.limits.maxPowerW !== undefined ? { operatorMaxPowerW: this.limits.maxPowerW } : {}),
       },
       authorization: this.config.authorization.mode,
+      ...(this.cable ? { cable: this.cableHealth(this.cable) } : {}),
       secc: `${this.config.tls ? 'tls' : 'tcp'}://${bracket(this.server?.address ?? this.config.listen.host)}:${this.server?.port ?? this.config.listen.port}`,
       simTime: new Date(this.clock.now()).toISOString(),
+    };
+  }
+
+  private cableHealth(socket: CableSocket): Record<string, unknown> {
+    const setup = this.cableTimers?.measure('CommunicationSetup');
+    return {
+      address: `${bracket(socket.host)}:${socket.port}`,
+      plugged: socket.plugged,
+      state: socket.state,
+      duty: socket.duty,
+      ...(socket.cableCurrentA !== undefined ? { cableCurrentA: socket.cableCurrentA } : {}),
+      ...(setup && setup.status !== 'waiting'
+        ? { communicationSetup: { status: setup.status, ...(setup.elapsedMs !== undefined ? { elapsedMs: round(setup.elapsedMs, 3) } : {}), budgetMs: setup.budgetMs, breach: setup.breach } }
+        : {}),
     };
   }
 
@@ -333,6 +395,7 @@ const HEALTH_PROPERTIES = {
   presentPowerW: { type: 'number' },
   limits: { type: 'object', additionalProperties: true },
   authorization: { type: 'string' },
+  cable: { type: 'object', additionalProperties: true },
   secc: { type: 'string' },
   simTime: { type: 'string' },
 };

@@ -86,6 +86,11 @@ export class SeccServer {
     await this.listener?.close();
   }
 
+  /** Closes every open V2G connection (the cable was unplugged); the listener keeps accepting. */
+  closeConnections(): void {
+    for (const conn of this.listener?.connections ?? []) void conn.close().catch(() => undefined);
+  }
+
   private trace(conn: V2gConnection, direction: 'tx' | 'rx', protocol: string, message: string, extra: Partial<Parameters<Tracer['message']>[0]>): void {
     this.opts.tracer.message({ protocol, direction, message, peer: `[${conn.remote.address}]:${conn.remote.port}`, ...extra });
   }
