@@ -126,6 +126,19 @@ describe('ISO 15118-2 Plug & Charge: contract certificate, signed Authorization 
     expect(secc.ctx.paymentOption).toBe('Contract');
   });
 
+  it('a sales tariff under PnC is signed by the secondary actor (MO Sub-CA 2) and checked by the EV', () => {
+    const tariffEvse = () => {
+      const evse = pncEvse();
+      evse.salesTariff = () => ({ entries: [{ startS: 0, ePriceLevel: 2 }], numEPriceLevels: 2 });
+      return evse;
+    };
+    const pnc = (key: GeneratedPki) => ({ moRoots: [pki.certificates['mo-root'].certPem], salesTariffKeyPem: key.certificates['mo-subca2'].keyPem! });
+    const ok = run(undefined, new iso2.SeccSession(tariffEvse(), new Map(), { pnc: pnc(pki) }), new iso2.EvccSession(new TestEv('DC_extended', 1), { pnc: contract(pki) }));
+    expect(ok.error).toBeUndefined();
+    const bad = run(undefined, new iso2.SeccSession(tariffEvse(), new Map(), { pnc: pnc(other) }), new iso2.EvccSession(new TestEv('DC_extended', 1), { pnc: contract(pki) }));
+    expect(bad.error).toMatch(/SalesTariff signature/);
+  });
+
   it('a contract chain from an untrusted MO: FAILED_CertChainError at PaymentDetails', () => {
     const secc = new iso2.SeccSession(pncEvse(), new Map(), { pnc: { moRoots: [other.certificates['mo-root'].certPem] } });
     const r = run(undefined, secc, new iso2.EvccSession(new TestEv('DC_extended', 1), { pnc: contract(pki) }));

@@ -168,6 +168,12 @@ export class EvccSession {
         this.tupleId = tuple.SAScheduleTupleID;
         this.ev.schedule(tuple.PMaxSchedule.PMaxScheduleEntry.map((e) => ({ startS: e.RelativeTimeInterval?.start ?? 0, pMaxW: num(e.PMax) ?? 0 })));
         const st = tuple.SalesTariff;
+        // under Plug & Charge the EV checks the secondary actor's signature on the tariff
+        if (st && this.contract && this.installed) {
+          const moSubCa2 = this.installed.subCaPems[0];
+          const signed = Header.Signature && moSubCa2 && st.Id ? verifyElements(this.codec, Header.Signature, [{ id: st.Id, fragment: { SalesTariff: st } }], moSubCa2) : { ok: false as const, reason: 'not signed' };
+          if (!signed.ok) return this.end(`SalesTariff signature: ${signed.reason}`);
+        }
         if (st && this.ev.tariff)
           this.ev.tariff(
             st.SalesTariffEntry.map((e) => ({ startS: e.RelativeTimeInterval?.start ?? 0, ePriceLevel: e.EPriceLevel ?? 0 })),

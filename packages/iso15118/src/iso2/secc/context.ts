@@ -12,6 +12,8 @@ export interface SeccPnc {
   receiptRequired?: boolean;
   /** for certificate validity checks (tests) */
   now?: () => Date;
+  /** the secondary actor (MO Sub-CA 2) key that signs sales tariffs under Plug & Charge */
+  salesTariffKeyPem?: string;
   /** CertificateInstallation: the contract the backend prepared for this EV, and the CPS that signs it */
   provisioning?: {
     emaid: string;

@@ -4,6 +4,7 @@ import type { Iso2 } from '@v2xsim/exi';
 import { isAc, num, pv } from '../../physical.js';
 import type { EvChargeNeeds } from '../evse-port.js';
 import type { SeccContext, SeccState } from '../context.js';
+import { signElements } from '../../signature.js';
 import { acEvseStatus, dcEvseStatus, failed } from '../responses.js';
 
 function needsOf(req: Iso2.ChargeParameterDiscoveryReqType): EvChargeNeeds {
@@ -26,7 +27,7 @@ function needsOf(req: Iso2.ChargeParameterDiscoveryReqType): EvChargeNeeds {
   };
 }
 
-/** The EVSE's tariff as a SalesTariff [V2G2-322..]: price levels over relative time intervals. */
+/** The EVSE's tariff as a SalesTariff: price levels over relative time intervals. */
 function salesTariff(ctx: SeccContext): { SalesTariff?: Iso2.SalesTariffType } {
   const t = ctx.evse.salesTariff?.();
   if (!t || t.entries.length === 0) return {};
@@ -112,7 +113,14 @@ export const waitChargeParameterDiscovery: SeccState = {
     // the SAScheduleList goes before the EVSE charge parameter in the schema; key order is irrelevant
     evseParameter.SAScheduleList = saScheduleList(ctx, schedule, cpd.MaxEntriesSAScheduleTuple ?? 1024);
     ctx.renegotiating = false;
+    // under Plug & Charge a sales tariff is signed by the secondary actor
+    const tariff = evseParameter.SAScheduleList.SAScheduleTuple[0]!.SalesTariff;
+    const signature =
+      tariff && ctx.paymentOption === 'Contract' && ctx.pnc?.salesTariffKeyPem
+        ? signElements(ctx.codec, [{ id: tariff.Id!, fragment: { SalesTariff: tariff } }], ctx.pnc.salesTariffKeyPem)
+        : undefined;
     return {
+      ...(signature ? { signature } : {}),
       response: { ChargeParameterDiscoveryRes: evseParameter },
       // after a renegotiation the EV goes straight to PowerDelivery; a DC session first checks the cable
       next: renegotiation || isAc(mode) ? 'WaitPowerDelivery' : 'WaitCableCheck',
