@@ -1,6 +1,6 @@
 // The EVCC of the EV process: connects to the SECC (TCP or TLS), offers its protocols in
 // SupportedAppProtocol, then runs the session with the standard's timeouts: a response later than
-// V2G_EVCC_Msg_Timeout stops the session and closes TCP [V2G2-036]. Every message is traced with
+// V2G_EVCC_Msg_Timeout stops the session and closes TCP. Every message is traced with
 // its response time against the budget.
 import { getCodec, type ExiObject } from '@v2xsim/exi';
 import {
@@ -144,7 +144,7 @@ export async function runEvccSession(opts: EvccClientOptions): Promise<EvccSessi
     if (step.error) throw new Error(step.error);
     summary.ok = true;
   } catch (e) {
-    // [V2G2-036], [V2G2-539]: on a timeout or a FAILED response the EVCC stops and closes TCP
+    // on a timeout or a FAILED response the EVCC stops and closes TCP
     summary.error = isV2gTransportError(e) && e.code === 'RECEIVE_TIMEOUT' ? `timeout: ${e.message}` : e instanceof Error ? e.message : String(e);
   } finally {
     await conn.close();

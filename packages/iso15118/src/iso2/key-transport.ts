@@ -1,4 +1,4 @@
-// Contract key transport of CertificateInstallation/Update (ISO 15118-2 §7.9.2.4 / [V2G2-818..824]):
+// Contract key transport of CertificateInstallation/Update (ISO 15118-2 §7.9.2.4):
 // the SECC side makes an ephemeral EC key, derives a shared secret with the EV's OEM provisioning
 // (or old contract) public key, turns it into an AES-128 key with the NIST SP 800-56A concatenation
 // KDF (SHA-256, AlgorithmID 0x01, PartyUInfo 'U', PartyVInfo 'V'), and encrypts the new contract

@@ -1,7 +1,7 @@
 // XML signatures over EXI fragments (ISO 15118-2 Annex J; -20 the same way): each signed element
 // is EXI-encoded as a fragment of the message schema and hashed with SHA-256 into a Reference;
 // SignedInfo is EXI-encoded as a fragment of xmldsig alone and signed with ECDSA, the signature
-// value being the raw r||s, not DER [V2G2-771, V2G2-909].
+// value being the raw r||s, not DER.
 import { createHash } from 'node:crypto';
 import { getCodec, type ExiCodec } from '@v2xsim/exi';
 import type { Iso2 } from '@v2xsim/exi';

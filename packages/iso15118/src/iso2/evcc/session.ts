@@ -1,6 +1,6 @@
 // One EVCC session: from each response to the next request, as ISO 15118-2 §8.8 orders them.
 // Pure: the EV process sends, times and traces. A FAILED response code, an unexpected response or
-// a response for another session ends the session [V2G2-539, V2G2-540].
+// a response for another session ends the session.
 import type { Iso2 } from '@v2xsim/exi';
 import { isAc, num, pv } from '../physical.js';
 import { messageName, v2gMessage, type Body, type MessageName } from '../messages.js';
@@ -219,7 +219,7 @@ export class EvccSession {
     );
   }
 
-  /** CertificateInstallationReq, signed with the OEM provisioning key [V2G2-892]. */
+  /** CertificateInstallationReq, signed with the OEM provisioning key. */
   private certificateInstallation(): EvccStep {
     const p = this.pnc!;
     const roots = (p.v2gRootPems ?? []).map((pem) => {
@@ -274,7 +274,7 @@ export class EvccSession {
     return undefined;
   }
 
-  /** A signed MeteringReceiptReq when the EVSE asked for one [V2G2-691], else the next loop step. */
+  /** A signed MeteringReceiptReq when the EVSE asked for one, else the next loop step. */
   private receiptOr(res: { ReceiptRequired?: boolean; MeterInfo?: Iso2.MeterInfoType; SAScheduleTupleID: number }, notification: 'None' | 'StopCharging' | 'ReNegotiation'): EvccStep {
     this.lastNotification = notification;
     if (res.ReceiptRequired && this.contract && res.MeterInfo)

@@ -62,7 +62,7 @@ export interface StateResult {
 
 export interface SeccState {
   readonly name: SeccStateName;
-  /** the request messages this state accepts; any other is a sequence error [V2G2-538] */
+  /** the request messages this state accepts; any other is a sequence error */
   readonly accepts: readonly MessageName[];
   handle(request: MessageName, body: Body, ctx: SeccContext, header: Iso2.MessageHeaderType): StateResult;
 }

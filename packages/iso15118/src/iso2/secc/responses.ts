@@ -1,5 +1,5 @@
 // Building blocks of SECC responses: EVSE status, meter info, and the FAILED form of every
-// response (a FAILED response still carries its mandatory elements, [V2G2-539]).
+// response (a FAILED response still carries its mandatory elements).
 import type { Iso2 } from '@v2xsim/exi';
 import { pv, type ResponseCode } from '../physical.js';
 import type { Body, MessageName } from '../messages.js';

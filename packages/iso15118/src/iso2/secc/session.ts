@@ -67,14 +67,14 @@ export class SeccSession {
     const request = messageName(Body);
     const state = STATES[this.stateName];
     if (!request || !request.endsWith('Req')) return this.reply(undefined, failed(state.accepts[0]!, 'FAILED_SequenceError', this.ctx), true);
-    // [V2G2-538]: a request the state does not expect is a sequence error, and the session ends
+    // a request the state does not expect is a sequence error, and the session ends
     if (!state.accepts.includes(request)) return this.reply(request, failed(request, 'FAILED_SequenceError', this.ctx), true);
     if (request === 'SessionSetupReq') {
       const old = Header.SessionID.toLowerCase();
       if (!NEW_SESSION.test(old)) {
         const resumed = this.paused.get(old);
         if (resumed) {
-          // [V2G2-755]: the EV resumes a paused session with its SessionID
+          // the EV resumes a paused session with its SessionID
           this.paused.delete(old);
           Object.assign(this.ctx, resumed, { stopped: undefined });
           this.ctx.evccId = Body.SessionSetupReq!.EVCCID;

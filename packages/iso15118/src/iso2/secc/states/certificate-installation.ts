@@ -1,4 +1,4 @@
-// CertificateInstallation and CertificateUpdate [V2G2-892..V2G2-899]: the EV signs its request with
+// CertificateInstallation and CertificateUpdate: the EV signs its request with
 // its OEM provisioning (or current contract) key; the SECC answers with the contract the backend
 // prepared, its private key encrypted for that key, all four elements signed by the CPS.
 import { certificateDer, certificatePem } from '../../../pki/cert.js';

@@ -5,7 +5,7 @@ import { dcEvseStatus, acEvseStatus, failed, meterInfo } from '../responses.js';
 import { verifyElements } from '../../signature.js';
 import type { SeccContext, SeccState } from '../context.js';
 
-/** Metering receipts are asked for with Plug & Charge when the SECC is configured to [V2G2-691]. */
+/** Metering receipts are asked for with Plug & Charge when the SECC is configured to. */
 const receipt = (ctx: SeccContext): boolean => (ctx.receiptPending = ctx.paymentOption === 'Contract' && ctx.pnc?.receiptRequired === true);
 import { powerDeliveryResponse } from './power-delivery-response.js';
 
@@ -14,7 +14,7 @@ export const charging: SeccState = {
   accepts: ['CurrentDemandReq', 'ChargingStatusReq', 'MeteringReceiptReq', 'PowerDeliveryReq'],
   handle(req, body, ctx, header) {
     const ac = isAc(ctx.transferMode!);
-    // after a receipt was asked for, the EV's next message is the MeteringReceiptReq [V2G2-691]
+    // after a receipt was asked for, the EV's next message is the MeteringReceiptReq
     if (ctx.receiptPending && req !== 'MeteringReceiptReq') return { response: failed(req, 'FAILED_SequenceError', ctx), next: null };
     switch (req) {
       case 'CurrentDemandReq': {

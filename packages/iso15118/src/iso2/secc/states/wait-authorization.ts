@@ -1,6 +1,6 @@
 // Authorization: with EIM, Ongoing until the EVSE has authorised the driver; with Plug & Charge,
 // the EV must return the challenge of PaymentDetailsRes, signed with its contract key in the
-// header [V2G2-475], and the EVSE then authorises the contract (backend check, Ongoing meanwhile).
+// header, and the EVSE then authorises the contract (backend check, Ongoing meanwhile).
 import { verifyElements } from '../../signature.js';
 import { failed } from '../responses.js';
 import type { SeccState } from '../context.js';

@@ -55,7 +55,7 @@ function saScheduleList(ctx: SeccContext, entries: { startS: number; durationS?:
         ...salesTariff(ctx),
         PMaxSchedule: {
           PMaxScheduleEntry: list.map((e, i) => ({
-            // [V2G2-303]: the last entry carries the duration of the whole schedule
+            // the last entry carries the duration of the whole schedule
             RelativeTimeInterval: i === list.length - 1 ? { start: e.startS, duration: e.durationS ?? 86400 - e.startS } : { start: e.startS },
             PMax: pv(e.pMaxW, 'W'),
           })),

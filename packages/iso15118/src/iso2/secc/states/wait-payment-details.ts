@@ -1,6 +1,6 @@
 // Plug & Charge PaymentDetails: check the contract certificate chain against the trusted MO roots
 // and the eMAID against the certificate, then send the challenge the EV must sign in
-// AuthorizationReq [V2G2-475..V2G2-483]. Before it, the EV may install or update its contract.
+// AuthorizationReq. Before it, the EV may install or update its contract.
 import { randomBytes } from 'node:crypto';
 import { parseCertificate } from '../../../pki/cert.js';
 import { verifyChain } from '../../../pki/verify.js';
@@ -23,7 +23,7 @@ export const waitPaymentDetails: SeccState = {
       const code = check.status === 'expired' || check.status === 'not-yet-valid' ? 'FAILED_CertificateExpired' : 'FAILED_CertChainError';
       return { response: failed(req, code, ctx), next: null };
     }
-    // the contract certificate's CN is the eMAID (without separators) [V2G2-614]
+    // the contract certificate's CN is the eMAID (without separators)
     const emaid = pd.eMAID.replace(/[-*]/g, '').toUpperCase();
     if (parseCertificate(der(chain.Certificate)).commonName?.toUpperCase() !== emaid) return { response: failed(req, 'FAILED_CertChainError', ctx), next: null };
     ctx.contract = { certificate: chain.Certificate, subCertificates: subs, emaid: pd.eMAID };
