@@ -174,6 +174,30 @@ describe('ISO 15118-2 Plug & Charge: contract certificate, signed Authorization 
     expect(installed?.contractCertPem.replace(/\s/g, '')).toBe(c.contract.certPem.replace(/\s/g, ''));
   });
 
+  it('an EV renews its contract with CertificateUpdate (the new key encrypted for the old one)', () => {
+    const c = pki.certificates;
+    const o = other.certificates;
+    // the backend's new contract: the other PKI's contract certificate and key, from the same CPS
+    const provisioning = {
+      emaid: other.identities.emaid,
+      contractCertPem: o.contract.certPem,
+      contractKeyPem: o.contract.keyPem!,
+      contractSubCaPems: [o['mo-subca2'].certPem, o['mo-subca1'].certPem],
+      cpsLeafCertPem: c['cps-leaf'].certPem,
+      cpsLeafKeyPem: c['cps-leaf'].keyPem!,
+      cpsSubCaPems: [c['cps-subca2'].certPem, c['cps-subca1'].certPem],
+    };
+    const secc = new iso2.SeccSession(pncEvse(), new Map(), { pnc: { moRoots: [c['mo-root'].certPem, o['mo-root'].certPem], provisioning } });
+    let installed: iso2.EvccContract | undefined;
+    const evcc = new iso2.EvccSession(new TestEv('DC_extended', 1), {
+      pnc: { ...contract(pki), updateContract: true, v2gRootPems: [c['v2g-root'].certPem], onContractInstalled: (x) => (installed = x) },
+    });
+    const r = run(undefined, secc, evcc);
+    expect(r.error).toBeUndefined();
+    expect(r.sent.slice(2, 6)).toEqual(['PaymentServiceSelectionReq', 'CertificateUpdateReq', 'PaymentDetailsReq', 'AuthorizationReq']);
+    expect(installed?.emaid).toBe(other.identities.emaid);
+  });
+
   it('an EV installing a contract refuses a CPS chain it does not trust', () => {
     const c = pki.certificates;
     const o = other.certificates;

@@ -57,11 +57,13 @@ export interface EvccPnc extends Partial<EvccContract> {
   oemProvKeyPem?: string;
   /** the V2G root(s) the CPS chain of an installed contract must lead to */
   v2gRootPems?: readonly string[];
+  /** renew the installed contract with CertificateUpdate before using it (e.g. it expires soon) */
+  updateContract?: boolean;
   /** told about a newly installed contract (to keep it for the next session) */
   onContractInstalled?: (contract: EvccContract) => void;
 }
 
-type Expect = 'SessionSetupRes' | 'ServiceDiscoveryRes' | 'PaymentServiceSelectionRes' | 'CertificateInstallationRes' | 'PaymentDetailsRes' | 'AuthorizationRes' | 'MeteringReceiptRes' | 'ChargeParameterDiscoveryRes'
+type Expect = 'SessionSetupRes' | 'ServiceDiscoveryRes' | 'PaymentServiceSelectionRes' | 'CertificateInstallationRes' | 'CertificateUpdateRes' | 'PaymentDetailsRes' | 'AuthorizationRes' | 'MeteringReceiptRes' | 'ChargeParameterDiscoveryRes'
   | 'CableCheckRes' | 'PreChargeRes' | 'PowerDeliveryRes' | 'CurrentDemandRes' | 'ChargingStatusRes' | 'WeldingDetectionRes' | 'SessionStopRes';
 
 export class EvccSession {
@@ -148,10 +150,16 @@ export class EvccSession {
       }
       case 'PaymentServiceSelectionRes':
         if (!this.contract) return this.authorization(0);
+        if (this.installed && this.pnc?.updateContract) return this.certificateUpdate();
         return this.installed ? this.paymentDetails() : this.certificateInstallation();
       case 'CertificateInstallationRes': {
-        const error = this.install(Body.CertificateInstallationRes!, Header.Signature);
+        const error = this.install(Body.CertificateInstallationRes!, Header.Signature, this.pnc!.oemProvKeyPem!);
         return error ? this.end(`CertificateInstallationRes: ${error}`) : this.paymentDetails();
+      }
+      case 'CertificateUpdateRes': {
+        // the new contract key is encrypted for the key of the contract being replaced
+        const error = this.install(Body.CertificateUpdateRes!, Header.Signature, this.installed!.contractKeyPem);
+        return error ? this.end(`CertificateUpdateRes: ${error}`) : this.paymentDetails();
       }
       case 'PaymentDetailsRes':
         this.genChallenge = Body.PaymentDetailsRes!.GenChallenge.toLowerCase();
@@ -222,21 +230,35 @@ export class EvccSession {
   /** CertificateInstallationReq, signed with the OEM provisioning key. */
   private certificateInstallation(): EvccStep {
     const p = this.pnc!;
-    const roots = (p.v2gRootPems ?? []).map((pem) => {
-      const info = parseCertificate(pem);
-      return { X509IssuerName: info.issuer, X509SerialNumber: BigInt(`0x${info.serialNumber}`) };
-    });
-    const element = {
-      Id: 'ID1',
-      OEMProvisioningCert: hex(der(p.oemProvCertPem!)),
-      ListOfRootCertificateIDs: { RootCertificateID: roots.length ? roots : [{ X509IssuerName: 'CN=V2GRootCA', X509SerialNumber: 1 }] },
-    };
+    const element = { Id: 'ID1', OEMProvisioningCert: hex(der(p.oemProvCertPem!)), ListOfRootCertificateIDs: { RootCertificateID: this.rootIds() } };
     const signature = signElements(this.codec, [{ id: element.Id, fragment: { CertificateInstallationReq: element } }], p.oemProvKeyPem!);
     return this.send({ CertificateInstallationReq: element }, 0, signature);
   }
 
+  /** CertificateUpdateReq, signed with the current contract key. */
+  private certificateUpdate(): EvccStep {
+    const c = this.installed!;
+    const subs = c.subCaPems.map((p) => hex(der(p)));
+    const element = {
+      Id: 'ID1',
+      ContractSignatureCertChain: { Certificate: hex(der(c.contractCertPem)), ...(subs.length ? { SubCertificates: { Certificate: subs } } : {}) },
+      eMAID: c.emaid,
+      ListOfRootCertificateIDs: { RootCertificateID: this.rootIds() },
+    };
+    const signature = signElements(this.codec, [{ id: element.Id, fragment: { CertificateUpdateReq: element } }], c.contractKeyPem);
+    return this.send({ CertificateUpdateReq: element }, 0, signature);
+  }
+
+  private rootIds(): { X509IssuerName: string; X509SerialNumber: bigint | number }[] {
+    const roots = (this.pnc?.v2gRootPems ?? []).map((pem) => {
+      const info = parseCertificate(pem);
+      return { X509IssuerName: info.issuer, X509SerialNumber: BigInt(`0x${info.serialNumber}`) };
+    });
+    return roots.length ? roots : [{ X509IssuerName: 'CN=V2GRootCA', X509SerialNumber: 1 }];
+  }
+
   /** Checks the CPS chain and signature, decrypts the contract key; an error message or undefined. */
-  private install(res: Iso2.CertificateInstallationResType, signature: Iso2.SignatureType | undefined): string | undefined {
+  private install(res: Iso2.CertificateInstallationResType, signature: Iso2.SignatureType | undefined, recipientKeyPem: string): string | undefined {
     const p = this.pnc!;
     const cps = res.SAProvisioningCertificateChain;
     const cpsSubs = (cps.SubCertificates?.Certificate ?? []).map((h) => Buffer.from(h, 'hex'));
@@ -260,7 +282,7 @@ export class EvccSession {
     const contractCertPem = pemOf(res.ContractSignatureCertChain.Certificate);
     let contractKeyPem: string;
     try {
-      contractKeyPem = decryptContractKey(Buffer.from(res.ContractSignatureEncryptedPrivateKey.CONTENT, 'hex'), Buffer.from(res.DHpublickey.CONTENT, 'hex'), p.oemProvKeyPem!, contractCertPem);
+      contractKeyPem = decryptContractKey(Buffer.from(res.ContractSignatureEncryptedPrivateKey.CONTENT, 'hex'), Buffer.from(res.DHpublickey.CONTENT, 'hex'), recipientKeyPem, contractCertPem);
     } catch (e) {
       return `contract key: ${(e as Error).message}`;
     }
