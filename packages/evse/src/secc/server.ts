@@ -91,8 +91,13 @@ export class SeccServer {
     for (const conn of this.listener?.connections ?? []) void conn.close().catch(() => undefined);
   }
 
+  /** the peer of a connection, as traced: computed once per connection */
+  private readonly peers = new WeakMap<V2gConnection, string>();
+
   private trace(conn: V2gConnection, direction: 'tx' | 'rx', protocol: string, message: string, extra: Partial<Parameters<Tracer['message']>[0]>): void {
-    this.opts.tracer.message({ protocol, direction, message, peer: `[${conn.remote.address}]:${conn.remote.port}`, ...extra });
+    let peer = this.peers.get(conn);
+    if (peer === undefined) this.peers.set(conn, (peer = `[${conn.remote.address}]:${conn.remote.port}`));
+    this.opts.tracer.message({ protocol, direction, message, peer, ...extra });
   }
 
   /** One connection: handshake, then the session until it ends. */
@@ -179,11 +184,10 @@ export class SeccServer {
         reply = session.undecodable();
       }
       const bytes = codec.encode(reply.response as unknown as ExiObject);
-      try {
-        await conn.send(V2gtpPayloadType.Exi, bytes);
-      } catch {
-        return { protocol, sessionId: session.ctx.sessionId, reason: 'peer-closed' };
-      }
+      if (conn.isClosing) return { protocol, sessionId: session.ctx.sessionId, reason: 'peer-closed' };
+      // not awaited: the next request is read while the response is flushed (a failed write shows
+      // up as a closed connection on the next receive)
+      const sent = conn.send(V2gtpPayloadType.Exi, bytes).catch(() => undefined);
       const resName = Object.keys(reply.response.V2G_Message.Body)[0] ?? 'V2G_Message';
       this.trace(conn, 'tx', name, resName, {
         size: bytes.length,
@@ -193,6 +197,7 @@ export class SeccServer {
         timing: this.timing(timingProtocol, resName, t0),
       });
       if (reply.close) {
+        await sent;
         await conn.close();
         if (undecodable) return { protocol, sessionId: session.ctx.sessionId, reason: 'undecodable', detail: undecodable };
         const stopped = session.ctx.stopped;
