@@ -7,3 +7,4 @@ export * as iso2 from './iso2/index.js';
 export * from './app-protocol.js';
 export * as din from './din/index.js';
 export * from './cable/index.js';
+export * as iso20 from './iso20/index.js';
