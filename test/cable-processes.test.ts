@@ -2,51 +2,10 @@
 // as separate OS processes (bin/v2xsim.js runs packages/cli/dist: `pnpm test` builds first): the EV
 // plugs in, waits for PWM 5 %, charges with CP C and reports the cable timers; the EVSE's health
 // follows the CP state. An EV unplugged through its control API stops cleanly and the EVSE serves on.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { children, until, v2xsim, type Spawned } from './support/processes.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
-const bin = join(root, 'packages/cli/bin/v2xsim.js');
 const SPEED = '600';
-
-const children = new Set<ChildProcess>();
-
-interface Spawned {
-  child: ChildProcess;
-  out: { stdout: string; stderr: string };
-  exited: Promise<number | null>;
-}
-
-function v2xsim(args: readonly string[]): Spawned {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out.stdout += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (out.stderr += s));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      children.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, out, exited };
-}
-
-/** Polls until `get` returns a value (or the process exits, or time runs out). */
-async function until<T>(get: () => T | undefined | Promise<T | undefined>, what: string, p?: Spawned, ms = 8_000): Promise<T> {
-  const end = Date.now() + ms;
-  let exited = false;
-  void p?.exited.then(() => (exited = true));
-  for (;;) {
-    const v = await get();
-    if (v !== undefined) return v;
-    if (exited) throw new Error(`${what}: the process exited\n${p!.out.stderr}`);
-    if (Date.now() > end) throw new Error(`${what}: timed out${p ? `\n${p.out.stderr}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const getJson = async (url: string): Promise<Record<string, unknown>> => (await (await fetch(url)).json()) as Record<string, unknown>;
 const post = async (url: string): Promise<{ status: number; body: Record<string, unknown> }> => {

@@ -5,57 +5,19 @@
 // Each session must end normally with energy > 0, SoC up, and the EVSE's meter agreeing with the
 // EV. Then the control API (health, actions, a bad one → 400, the live trace) and an EVSE that
 // survives an EV killed during CurrentDemand.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Readable, Writable } from 'node:stream';
+import { children, until, v2xsim, type Spawned } from './support/processes.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../packages/cli/src/program.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
-const bin = join(root, 'packages/cli/bin/v2xsim.js');
 const SPEED = '600';
 
-const children = new Set<ChildProcess>();
 let tmp: string;
 let pki: string;
 
-interface Spawned {
-  child: ChildProcess;
-  out: { stdout: string; stderr: string };
-  exited: Promise<number | null>;
-}
-
-function v2xsim(args: readonly string[]): Spawned {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out.stdout += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (out.stderr += s));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      children.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, out, exited };
-}
-
-/** Polls until `get` returns a value (or the process exits, or time runs out). */
-async function until<T>(get: () => T | undefined | Promise<T | undefined>, what: string, p?: Spawned, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let exited = false;
-  void p?.exited.then(() => (exited = true));
-  for (;;) {
-    const v = await get();
-    if (v !== undefined) return v;
-    if (exited) throw new Error(`${what}: the process exited\n${p!.out.stderr}`);
-    if (Date.now() > end) throw new Error(`${what}: timed out${p ? `\n${p.out.stderr}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Evse extends Spawned {
   secc: number;
