@@ -4,12 +4,12 @@
 // decodes re-encodes (the encoder takes every value the decoder produces) and decodes back to the
 // same value.
 // Nothing else may escape: no TypeError, RangeError, stack overflow, hang or huge allocation.
-// Seeded (mulberry32), so a failure names an input that reproduces it.
+// Seeded (mulberry32, support/random-message.ts), so a failure names an input that reproduces it.
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codecIds, getCodec, isExiError, type ExiCodec, type ExiErrorCode, type ExiObject } from '../src/index.js';
-import { randomDocument } from './support/random-message.js';
+import { prng, randomDocument } from './support/random-message.js';
 
 const CODES: readonly ExiErrorCode[] = [
   'TRUNCATED',
@@ -27,17 +27,6 @@ const BUDGET = 30_000;
 const SMALL = 96;
 /** one call taking this long counts as a hang */
 const SLOW_MS = 250;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const fromHex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
@@ -139,7 +128,7 @@ function seedsFor(id: string): Uint8Array[] {
     }
   }
   // random valid documents fill up codecs with few or no published vectors
-  const rnd = mulberry32(0x5eed ^ id.length);
+  const rnd = prng(0x5eed ^ id.length);
   const roots = messageRoots(codec);
   for (let i = 0; seeds.length < 7 && i < 60; i++) {
     try {
@@ -327,7 +316,7 @@ describe('fuzz: mutated streams end in a value or an ExiError', () => {
         n++;
       }
     }
-    const rnd = mulberry32(0x15118 + id.length * 7919 + id.charCodeAt(id.length - 1));
+    const rnd = prng(0x15118 + id.length * 7919 + id.charCodeAt(id.length - 1));
     while (n < BUDGET) {
       const seed = seeds[Math.floor(rnd() * seeds.length)]!;
       check(codec, randomMutation(seed, rnd, seeds), out);
@@ -359,7 +348,7 @@ describe('fuzz: mutated streams end in a value or an ExiError', () => {
       }
     }
     expect(pairs.length).toBeGreaterThan(0);
-    const rnd = mulberry32(0xf7a6);
+    const rnd = prng(0xf7a6);
     const seeds = pairs.map((p) => p[1]);
     for (const [codec, seed] of pairs) for (let n = 0; n < seed.length; n++) check(codec, seed.subarray(0, n), out, true);
     for (let n = 0; n < 5_000; n++) {
