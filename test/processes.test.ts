@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { children, until, v2xsim, type Spawned } from './support/processes.js';
+import { children, traceStream, until, v2xsim, type Spawned } from './support/processes.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../packages/cli/src/program.js';
 
@@ -71,35 +71,6 @@ const post = async (url: string, body?: string): Promise<{ status: number; body:
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
-/** Reads a process's GET /trace stream in the background: parsed events, as they come. */
-function traceStream(control: string, history = 0): { events: Record<string, unknown>[]; close(): void; opened: Promise<void> } {
-  const events: Record<string, unknown>[] = [];
-  const abort = new AbortController();
-  const opened = (async () => {
-    const res = await fetch(`${control}/trace${history ? `?history=${history}` : ''}`, { signal: abort.signal });
-    expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buf = '';
-    void (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buf += decoder.decode(value, { stream: true });
-          let i: number;
-          while ((i = buf.indexOf('\n')) >= 0) {
-            events.push(JSON.parse(buf.slice(0, i)) as Record<string, unknown>);
-            buf = buf.slice(i + 1);
-          }
-        }
-      } catch {
-        /* aborted */
-      }
-    })();
-  })();
-  return { events, close: () => abort.abort(), opened };
-}
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'v2xsim-processes-'));

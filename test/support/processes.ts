@@ -44,3 +44,41 @@ export async function until<T>(get: () => T | undefined | Promise<T | undefined>
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+export interface TraceStream {
+  /** the events received so far, in order */
+  events: Record<string, unknown>[];
+  /** resolves once the stream is open */
+  opened: Promise<void>;
+  close(): void;
+}
+
+/** A process's control API GET /trace stream (NDJSON), parsed as it comes; `history` replays the last events. */
+export function traceStream(control: string, history = 0): TraceStream {
+  const events: Record<string, unknown>[] = [];
+  const abort = new AbortController();
+  const opened = (async () => {
+    const res = await fetch(`${control}/trace${history ? `?history=${history}` : ''}`, { signal: abort.signal });
+    if (!/application\/x-ndjson/.test(res.headers.get('content-type') ?? '')) throw new Error(`GET /trace: content-type ${res.headers.get('content-type')}`);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buf = '';
+    void (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buf += decoder.decode(value, { stream: true });
+          let i: number;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            events.push(JSON.parse(buf.slice(0, i)) as Record<string, unknown>);
+            buf = buf.slice(i + 1);
+          }
+        }
+      } catch {
+        /* aborted */
+      }
+    })();
+  })();
+  return { events, opened, close: () => abort.abort() };
+}

@@ -3,6 +3,9 @@ import { registerExiCommand, type CliIo } from './commands/exi.js';
 import { registerPkiCommand } from './commands/pki.js';
 import { registerEvCommand } from './commands/ev.js';
 import { registerEvseCommand } from './commands/evse.js';
+import { registerCsmsCommand } from './commands/csms.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerScspCommand } from './commands/scsp.js';
 
 export type { CliIo } from './commands/exi.js';
 
@@ -62,6 +65,9 @@ export function buildProgram(io?: CliIo): Command {
   registerPkiCommand(program, io);
   registerEvseCommand(program, io);
   registerEvCommand(program, io);
+  registerCsmsCommand(program, io);
+  registerScspCommand(program, io);
+  registerRunCommand(program, io);
   program.addHelpText(
     'after',
     `

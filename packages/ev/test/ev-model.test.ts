@@ -255,3 +255,62 @@ describe('EV model: mobility needs', () => {
     expect(model.needs.targetSoc).toBe(85);
   });
 });
+
+describe('EV model: bidirectional power transfer', () => {
+  const v2g = (patch: Partial<EvConfig> = {}) =>
+    ev({ battery: { capacityWh: 60_000, soc: 50, minVoltageV: 320, maxVoltageV: 410 }, discharge: { maxPowerW: 10_000, maxCurrentA: 25, v2xBudgetWh: 3_000 }, ...patch });
+
+  it('the driver allows or forbids discharging; forbidding is a renegotiation cue', () => {
+    const { model } = v2g();
+    expect(model.dischargeAllowed).toBe(true);
+    expect(model.canDischarge).toBe(true);
+    expect(model.setDischargeAllowed(false)).toBe(true);
+    expect(model.needsChanged).toBe(true);
+    expect(model.maxDischargePowerW()).toBe(0);
+    expect(model.step(HOUR, -5_000)).toBe(0);
+    // a driven DC current is refused too (the EV opens its discharge path)
+    expect(model.step(HOUR, { voltageV: 365, currentA: -20 })).toBe(0);
+    expect(model.setDischargeAllowed(false)).toBe(false);
+    expect(ev({ discharge: { maxPowerW: 10_000 }, dischargeAllowed: false }).model.canDischarge).toBe(false);
+  });
+
+  it('the V2X budget (RemainingV2GEnergy) shrinks with each Wh discharged and stops discharging at 0', () => {
+    const { model } = v2g();
+    expect(model.remainingV2gEnergyWh).toBe(3_000);
+    model.step(HOUR / 2, -4_000);
+    expect(model.remainingV2gEnergyWh).toBeCloseTo(1_000, 6);
+    model.step(HOUR, -4_000);
+    expect(model.dischargedEnergyWh).toBeCloseTo(3_000, 6);
+    expect(model.remainingV2gEnergyWh).toBe(0);
+    expect(model.maxDischargePowerW()).toBe(0);
+    expect(model.step(HOUR, -4_000)).toBe(0);
+  });
+
+  it('a driven DC discharge stays within the EV’s discharge limits', () => {
+    const { model } = v2g({ discharge: { maxPowerW: 10_000, maxCurrentA: 25 } });
+    // 365 V pack at 50 %: 25 A ≈ 9.1 kW is the tighter limit; the EVSE drives 60 A
+    const limitW = 25 * model.packVoltageV;
+    const p = model.step(60_000, { voltageV: 365, currentA: -60 });
+    expect(-p).toBeLessThanOrEqual(limitW * 1.02);
+    expect(-p).toBeGreaterThan(8_000);
+  });
+
+  it('V2X energy requests: up to the maximum SoC, down to the floor within the budget', () => {
+    const { model } = v2g();
+    const r = model.v2xEnergyRequests();
+    expect(r.EVMaximumV2XEnergyRequest).toBeCloseTo(((90 - 50) / 100) * 60_000, 6);
+    // the floor (30 %) is 12 kWh away, the budget only 3 kWh
+    expect(r.EVMinimumV2XEnergyRequest).toBeCloseTo(-3_000, 6);
+    model.setDischargeAllowed(false);
+    expect(model.v2xEnergyRequests().EVMinimumV2XEnergyRequest).toBe(0);
+  });
+
+  it('round-trip efficiency: what goes in at the inlet and comes back out balances with the battery', () => {
+    const { model } = v2g({ battery: { capacityWh: 60_000, soc: 50, minVoltageV: 320, maxVoltageV: 410, roundTripEfficiency: 0.81 }, discharge: { maxPowerW: 10_000 } });
+    const e0 = model.battery.energyWh;
+    model.step(HOUR, 9_000);
+    model.step(HOUR / 2, -8_000);
+    const eta = Math.sqrt(0.81);
+    expect(model.battery.energyWh - e0).toBeCloseTo(model.chargedEnergyWh * eta - model.dischargedEnergyWh / eta, 6);
+  });
+});

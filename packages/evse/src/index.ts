@@ -3,3 +3,4 @@ export * from './model/index.js';
 export * from './secc/index.js';
 export * from './adapter/index.js';
 export * from './process/index.js';
+export * from './station/index.js';

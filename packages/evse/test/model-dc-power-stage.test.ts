@@ -128,3 +128,45 @@ describe('DC power stage: current demand and ramp', () => {
     expect(() => new DcPowerStage(dc, { powerUpWPerS: 0 })).toThrow(RangeError);
   });
 });
+
+describe('DC power stage: bidirectional power transfer (DC_BPT)', () => {
+  const bpt: EvseDcConfig = { ...dc, maxDischargePowerW: 20_000, maxDischargeCurrentA: 40 };
+
+  it('takes energy back at a negative target current, within the discharge limits, ramped', () => {
+    const stage = atVoltage(bpt);
+    expect(stage.bidirectional).toBe(true);
+    stage.currentDemand(400, -30); // 12 kW back
+    const first = run(stage, 200, 100);
+    expect(first.last.EVSEPresentCurrent).toBeCloseTo(-5_000 / 400, 9); // 25 kW/s for 0.2 s
+    const { last, energyWh } = run(stage, 2000, 100);
+    expect(last.EVSEPresentCurrent).toBeCloseTo(-30, 9);
+    expect(energyWh).toBeLessThan(0);
+    // beyond the discharge current limit (40 A), then the power limit (20 kW = 50 A at 400 V)
+    stage.currentDemand(400, -100);
+    const limited = run(stage, 3000, 100).last;
+    expect(limited.EVSEPresentCurrent).toBeCloseTo(-40, 9);
+    expect(limited.EVSECurrentLimitAchieved).toBe(true);
+    // an external discharge power limit
+    expect(run(stage, 3000, 100, { maxDischargePowerW: 8_000 }).last.EVSEPresentCurrent).toBeCloseTo(-20, 9);
+  });
+
+  it('reverses from charge to discharge through zero, integrating the signed power exactly', () => {
+    const stage = atVoltage(bpt);
+    stage.currentDemand(400, 25); // 10 kW
+    run(stage, 2000, 100);
+    stage.currentDemand(400, -25); // 10 kW back: 20 kW of change at the 50 kW/s down rate = 0.4 s
+    const { last, energyWh } = run(stage, 1000, 1000);
+    expect(last.EVSEPresentCurrent).toBeCloseTo(-25, 9);
+    // 0.4 s ramp averaging 0 W, then 0.6 s at -10 kW
+    expect(energyWh).toBeCloseTo((-10_000 * 0.6) / 3600, 9);
+  });
+
+  it('a stage without discharge limits treats a negative target as 0', () => {
+    const stage = atVoltage();
+    expect(stage.bidirectional).toBe(false);
+    stage.currentDemand(400, -30);
+    const { last, energyWh } = run(stage, 2000, 100);
+    expect(last.EVSEPresentCurrent).toBe(0);
+    expect(energyWh).toBe(0);
+  });
+});

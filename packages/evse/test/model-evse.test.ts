@@ -21,6 +21,9 @@ describe('EvseModel: limits', () => {
       EVSECurrentRegulationTolerance: 5,
       EVSEPeakCurrentRipple: 2,
       EVSEEnergyToBeDelivered: undefined,
+      EVSEMaximumDischargePower: 50_000,
+      EVSEMaximumDischargeCurrent: 125,
+      EVSEMinimumDischargeCurrent: 0,
     });
     expect(new EvseModel(exampleEvseConfig(), clockAt()).dcChargeParameter().EVSEMaximumPowerLimit).toBe(150_000);
   });

@@ -28,6 +28,10 @@
 //      and of the SECC's own request-received → response-sent time (its performance time). A
 //      step that misses while other programs used > 15 % of a core is measured again (twice at most).
 //
+//   3. ISO 15118-20 (iso20.js): the DC_BPT DC_ChargeLoop round trip over TLS 1.3 with mutual
+//      authentication on P-521, p50/p99, and how many concurrent -20 sessions keep the round-trip
+//      p99 under the DC_ChargeLoop performance time (250 ms).
+//
 // See docs/iso15118-performance.md for the method and the figures on the reference machine.
 //
 // Runs against the built packages (../dist, ../../evse/dist, …), so build first: `pnpm exec tsc -b`.
@@ -44,6 +48,7 @@ import { Tracer, pinoSink } from '../../trace/dist/index.js';
 import { TLS_ISO15118_2, V2gtpPayloadType, connectToSecc, generatePki, leafChainPem } from '../dist/index.js';
 import { BenchEv } from './ports.js';
 import { watchGc } from './gc.js';
+import { iso20Bench } from './iso20.js';
 import { formatSummary, startProfile, summarizeProfile } from './profile.js';
 import { percentiles } from './stats.js';
 
@@ -543,6 +548,7 @@ const pki = await generatePki();
 const singleResult = await single(pki);
 progress('concurrency ramp');
 const concResult = await concurrency(pki);
+const iso20Result = await iso20Bench({ quick, host: HOST, progress });
 const seconds = (performance.now() - started) / 1000;
 machine.loadAverageAfter = round(os.loadavg()[0], 2);
 
@@ -553,6 +559,7 @@ const checks = {
   p50WithinTwiceFloor: ratio <= TARGET.p50RatioToFloor,
   p99UnderOneMs: L.full.p99 < TARGET.p99Ms,
   sessions: concResult.maxSessions >= TARGET.sessions,
+  iso20P99UnderPerfTime: iso20Result.single.ok && iso20Result.single.roundTripMs.p99 < iso20Result.perfTimeMs && iso20Result.concurrency.maxSessions > 0,
 };
 const ok = Object.values(checks).every(Boolean);
 /** sessions one core could serve at 10 CurrentDemand/s if CPU were all that counted (from the busiest step that kept up) */
@@ -598,6 +605,7 @@ if (json) {
           },
         },
         concurrency: { ...concResult, cpuCeilingSessionsPerCore: cpuCeiling },
+        iso20: iso20Result,
         checks,
         ok,
         ...(profiling ? { profileDir: profDir, profiles: profileSummaries } : {}),
@@ -664,6 +672,31 @@ if (json) {
   console.log(`\nlargest N with round-trip p99 < ${TARGET.perfTimeMs} ms: ${concResult.maxSessions}${note} (target ≥ ${TARGET.sessions}): ${mark(checks.sessions)}`);
   if (cpuCeiling) console.log(`CPU at ${cpuCeiling.atSessions} sessions: one core would carry ~${cpuCeiling.evse} sessions in the EVSE process, ~${cpuCeiling.ev} in the EV process (10 CurrentDemand/s each)`);
   console.log(`sessions ended normally when stopped: ${concResult.sessionsEndedOk ?? '?'}/${concResult.sessionsStarted}${concResult.failures.length ? `; failures: ${concResult.failures.join('; ')}` : ''}`);
+  const r20 = iso20Result;
+  console.log(`\nISO 15118-20, ${r20.tls}: DC_BPT DC_ChargeLoop (charge and discharge in turns); times in ms, performance time ${r20.perfTimeMs} ms`);
+  table(
+    ['', 'n', 'p50', 'p90', 'p99', 'max'],
+    [
+      ['one session, back to back: round trip at the EV', String(r20.single.roundTripMs.n), ...['p50', 'p90', 'p99', 'max'].map((q) => r20.single.roundTripMs[q].toFixed(3))],
+      ['  of which SECC: received → response sent', String(r20.single.seccMs.n), ...['p50', 'p90', 'p99', 'max'].map((q) => r20.single.seccMs[q].toFixed(3))],
+    ],
+  );
+  table(
+    ['sessions', 'cyc/s', 'rtt p50', 'rtt p99', 'rtt max', 'SECC p99', 'EVSE CPU', 'EVSE lag p99/max', 'failed', ''],
+    r20.concurrency.steps.map((s) => [
+      String(s.sessions),
+      String(s.cyclesPerS),
+      s.roundTripMs.p50.toFixed(2),
+      s.roundTripMs.p99.toFixed(2),
+      s.roundTripMs.max.toFixed(2),
+      s.seccMs.p99.toFixed(2),
+      `${Math.round(s.evseCpu * 100)} %`,
+      `${s.evseLoopDelayMs.p99.toFixed(1)}/${s.evseLoopDelayMs.max.toFixed(1)}`,
+      String(s.failed),
+      s.ok ? 'ok' : `p99 ≥ ${r20.perfTimeMs} ms or failures`,
+    ]),
+  );
+  console.log(`largest N of -20 sessions with round-trip p99 < ${r20.perfTimeMs} ms: ${r20.concurrency.maxSessions}; ended normally ${r20.concurrency.sessionsEndedOk ?? '?'}/${r20.concurrency.sessionsStarted}${r20.concurrency.failures.length ? `; failures: ${r20.concurrency.failures.join('; ')}` : ''}: ${mark(checks.iso20P99UnderPerfTime)}`);
   console.log(`${seconds.toFixed(1)} s; load average ${machine.loadAverageAfter} at the end`);
   if (profiling) {
     console.log(`\nCPU profiles in ${profDir} (open in Chrome DevTools, or: node packages/iso15118/bench/profile.js FILE)`);

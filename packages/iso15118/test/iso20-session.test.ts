@@ -1,107 +1,86 @@
-// ISO 15118-20 DC / DC_BPT sessions between our EVCC and SECC cores, every message through the
-// EXI codec of its namespace (iso20-cm or iso20-dc).
+// ISO 15118-20 sessions between our EVCC and SECC cores (EIM): AC, AC_BPT, DC, DC_BPT in
+// Scheduled and Dynamic control, every message through the EXI codec of its namespace and the
+// V2GTP payload type the shells would use.
 import { describe, expect, it } from 'vitest';
-import { getCodec } from '@v2xsim/exi';
 import * as iso20 from '../src/iso20/index.js';
+import { collapse, protocol, run, TestEv, TestEvse } from './support/iso20-doubles.js';
 
-const wire = (m: iso20.Iso20Message): iso20.Iso20Message => {
-  const c = getCodec(iso20.codecOf(iso20.messageName(m)!));
-  return c.decode(c.encode(m as never)) as unknown as iso20.Iso20Message;
+const session = (ev: TestEv, evse: TestEvse, id: 'iso20-ac' | 'iso20-dc' | 'iso20-ac-scale' | 'iso20-dc-scale') => {
+  const secc = new iso20.Secc20Session(evse, { protocol: protocol(id) });
+  const evcc = new iso20.Evcc20Session(ev, { protocol: protocol(id) });
+  return { secc, evcc, result: run(secc, evcc, id) };
 };
 
-class Evse implements iso20.SeccEvse20 {
-  evseId = 'DE*V2X*E1';
-  services = [iso20.SERVICE_DC, iso20.SERVICE_DC_BPT];
-  controlModes: iso20.ControlMode[] = ['Scheduled', 'Dynamic'];
-  importedWh = 0;
-  exportedWh = 0;
-  auth = 2;
-  stopped?: string;
-  /** Dynamic: the power the grid asks for (negative = from the EV) */
-  setpointW = 50000;
-  authorization = () => (this.auth-- > 0 ? 'Ongoing' as const : 'Finished' as const);
-  dcLimits = () => ({ maxVoltage: 900, minVoltage: 150, maxCurrent: 200, minCurrent: 0, maxPower: 100000, peakCurrentRipple: 1, maxDischargePower: 50000, maxDischargeCurrent: 100 });
-  schedule = () => [{ startS: 0, pMaxW: 50000 }];
-  cableCheck = () => 'Finished' as const;
-  preCharge = (v: number) => v;
-  powerDelivery = () => true;
-  chargeLoop(d: iso20.DcLoopDemand) {
-    let i: number;
-    if (d.controlMode === 'Scheduled') i = d.targetCurrent!;
-    else if (this.setpointW < 0) i = -Math.min(-this.setpointW / d.presentVoltage, d.maxDischargeCurrent ?? 0, (d.maxDischargePower ?? 0) / d.presentVoltage);
-    else i = Math.min(this.setpointW / d.presentVoltage, d.maxChargeCurrent ?? 0);
-    const wh = (d.presentVoltage * i * 10) / 3600;
-    if (wh >= 0) this.importedWh += wh;
-    else this.exportedWh -= wh;
-    return { presentVoltage: d.presentVoltage, presentCurrent: i, currentLimitAchieved: false, voltageLimitAchieved: false, powerLimitAchieved: false };
-  }
-  notification = () => 'None' as const;
-  weldingDetection = () => 0;
-  meter = () => ({ meterId: 'M1', importedWh: this.importedWh, exportedWh: this.exportedWh });
-  sessionStopped = (r: string) => void (this.stopped = r);
-}
+describe('codecs and payload types', () => {
+  it('picks the codec of the namespace, SCALE when negotiated, and the payload type of the message', () => {
+    const std = protocol('iso20-dc');
+    const scale = protocol('iso20-ac-scale');
+    expect(iso20.codecFor(std, 'SessionSetupReq')).toBe('iso20-cm');
+    expect(iso20.codecFor(std, 'DC_ChargeLoopReq')).toBe('iso20-dc');
+    expect(iso20.codecFor(scale, 'AC_ChargeParameterDiscoveryReq')).toBe('iso20-ac-scale');
+    expect(iso20.codecFor(scale, 'MeteringConfirmationReq')).toBe('iso20-cm');
+    expect(iso20.payloadTypeOf('PowerDeliveryReq')).toBe(0x8002);
+    expect(iso20.payloadTypeOf('AC_ChargeLoopRes')).toBe(0x8003);
+    expect(iso20.payloadTypeOf('DC_CableCheckReq')).toBe(0x8004);
+    expect(iso20.codecForPayloadType(scale, 0x8003)).toBe('iso20-ac-scale');
+    expect(iso20.codecForPayloadType(std, 0x8004)).toBe('iso20-dc');
+    expect(iso20.codecForPayloadType(std, 0x8102)).toBe('iso20-cm');
+    expect(iso20.codecForPayloadType(std, 0x8001)).toBeUndefined();
+  });
+});
 
-class Ev implements iso20.EvccEv20 {
-  evccId = '0a0b0c0d0e0f';
-  loops = 0;
-  currents: number[] = [];
-  soc = 50;
-  scheduled?: { startS: number; pMaxW: number }[];
-  constructor(readonly controlMode: iso20.ControlMode, readonly bpt: boolean, private readonly n = 4) {}
-  chargeParameters = () => ({ energyRequestWh: 30000, maxVoltage: 450, minVoltage: 300, maxCurrent: 250, minCurrent: 0, maxPower: 100000, energyCapacityWh: 60000, soc: this.soc, maxDischargePower: 11000, maxDischargeCurrent: 30 });
-  schedule = (e: { startS: number; pMaxW: number }[]) => void (this.scheduled = e);
-  preChargeTarget = () => ({ voltage: 400, current: 2 });
-  dcRequest = () => ({ targetVoltage: 400, targetCurrent: 125, maxVoltage: 450, maxCurrent: 250, maxPower: 100000, soc: this.soc, chargingComplete: false, bulkChargingComplete: false });
-  wantsDischarge = () => true;
-  dcOutput(v: number, i: number) {
-    this.currents.push(i);
-    this.soc += (v * i * 10) / 3600 / 600;
-    this.loops++;
-  }
-  wantsToStop = () => this.loops >= this.n;
-}
-
-function run(secc: iso20.Secc20Session, evcc: iso20.Evcc20Session) {
-  const sent: string[] = [];
-  const codecs: Record<string, string> = {};
-  let step = evcc.start();
-  while (step.request) {
-    sent.push(step.name!);
-    codecs[step.name!] = step.codec!;
-    const reply = secc.handle(wire(step.request));
-    codecs[reply.responseName] = reply.codec;
-    step = evcc.onResponse(wire(reply.response));
-    if (reply.close) expect(step.request).toBeNull();
-  }
-  return { sent, codecs, error: step.error };
-}
-
-describe('ISO 15118-20 DC session, EVCC ↔ SECC cores over the EXI codecs', () => {
-  it('DC, Scheduled, EIM: the whole sequence', () => {
-    const evse = new Evse();
-    const ev = new Ev('Scheduled', false);
-    const r = run(new iso20.Secc20Session(evse), new iso20.Evcc20Session(ev));
+describe('DC sessions', () => {
+  it('DC, Scheduled: the whole sequence, schedules and prices reach the EV', () => {
+    const evse = new TestEvse();
+    const ev = new TestEv(['DC'], 'Scheduled');
+    const { secc, result: r } = session(ev, evse, 'iso20-dc');
     expect(r.error).toBeUndefined();
-    expect(r.sent).toEqual([
-      'SessionSetupReq', 'AuthorizationSetupReq', 'AuthorizationReq', 'AuthorizationReq', 'AuthorizationReq',
-      'ServiceDiscoveryReq', 'ServiceDetailReq', 'ServiceSelectionReq', 'DC_ChargeParameterDiscoveryReq',
-      'ScheduleExchangeReq', 'DC_CableCheckReq', 'DC_PreChargeReq', 'PowerDeliveryReq',
-      'DC_ChargeLoopReq', 'DC_ChargeLoopReq', 'DC_ChargeLoopReq', 'DC_ChargeLoopReq',
-      'PowerDeliveryReq', 'DC_WeldingDetectionReq', 'SessionStopReq',
+    expect(collapse(r.sent)).toEqual([
+      'SessionSetupReq', 'AuthorizationSetupReq', 'AuthorizationReq', 'ServiceDiscoveryReq', 'ServiceDetailReq', 'ServiceSelectionReq',
+      'DC_ChargeParameterDiscoveryReq', 'ScheduleExchangeReq', 'DC_CableCheckReq', 'DC_PreChargeReq', 'PowerDeliveryReq',
+      'DC_ChargeLoopReq', 'PowerDeliveryReq', 'DC_WeldingDetectionReq', 'SessionStopReq',
     ]);
-    expect(r.codecs['DC_ChargeLoopRes']).toBe('iso20-dc');
-    expect(r.codecs['ScheduleExchangeRes']).toBe('iso20-cm');
-    expect(ev.scheduled).toEqual([{ startS: 0, pMaxW: 50000 }]);
+    // repeats while the EVSE was busy are marked Ongoing; DC phases are marked
+    expect(r.steps.filter((s) => s.phase === 'Ongoing').map((s) => s.name)).toEqual(['AuthorizationReq', 'ScheduleExchangeReq']);
+    expect(r.steps.find((s) => s.name === 'DC_CableCheckReq')?.phase).toBe('CableCheck');
+    expect(r.steps.find((s) => s.name === 'DC_PreChargeReq')?.phase).toBe('PreCharge');
+    expect(r.replies.find((x) => x.responseName === 'DC_ChargeLoopRes')).toMatchObject({ codec: 'iso20-dc', payloadType: 0x8004 });
+    expect(r.replies.find((x) => x.responseName === 'ScheduleExchangeRes')).toMatchObject({ codec: 'iso20-cm', payloadType: 0x8002 });
+    const s = ev.schedules[0]!;
+    expect(s.controlMode).toBe('Scheduled');
+    if (s.controlMode === 'Scheduled') {
+      expect(s.tuple.charging.entries).toEqual([{ durationS: 3600, powerW: 40000 }, { durationS: 3600, powerW: 20000 }]);
+      expect(s.tuple.charging.price).toEqual(evse.price);
+      // DischargingSchedule only under BPT
+      expect(s.tuple.discharging).toBeUndefined();
+    }
+    expect(evse.scheduleRequests.at(-1)).toMatchObject({ service: 'DC', controlMode: 'Scheduled', targetEnergyWh: 18000, maxEnergyWh: 30000, departureTimeS: 3600 });
+    expect(evse.powerDeliveries).toEqual(['Start', 'Stop']);
     expect(evse.importedWh).toBeCloseTo((4 * 400 * 125 * 10) / 3600, 3);
     expect(ev.soc).toBeGreaterThan(50);
     expect(evse.stopped).toBe('Terminate');
+    expect(secc.ctx.stopped).toBe('Terminate');
   });
 
-  it('DC_BPT, Dynamic: the EVSE asks for discharge within the EV\'s limits', () => {
-    const evse = new Evse();
+  it('DC_BPT, Scheduled: a DischargingSchedule reaches the EV; a negative target current discharges', () => {
+    const evse = new TestEvse();
+    const ev = new TestEv(['DC_BPT', 'DC'], 'Scheduled', 3);
+    ev.targetCurrent = -25;
+    const { result: r } = session(ev, evse, 'iso20-dc');
+    expect(r.error).toBeUndefined();
+    const s = ev.schedules[0]!;
+    expect(s.controlMode === 'Scheduled' && s.tuple.discharging).toEqual({ entries: [{ durationS: 7200, powerW: -10000 }] });
+    expect(evse.powerDeliveries[0]).toBe('Start:Discharge');
+    expect(ev.currents).toEqual([-25, -25, -25]);
+    expect(evse.exportedWh).toBeGreaterThan(0);
+    expect(evse.evLimits).toMatchObject({ service: 'DC_BPT', maxDischargePower: 11000, maxDischargeCurrent: 30 });
+  });
+
+  it('DC_BPT, Dynamic: the EVSE asks for discharge within the EV\'s limits; V2X energy requests reach the EVSE', () => {
+    const evse = new TestEvse();
     evse.setpointW = -20000;
-    const ev = new Ev('Dynamic', true, 3);
-    const r = run(new iso20.Secc20Session(evse), new iso20.Evcc20Session(ev));
+    const ev = new TestEv(['DC_BPT'], 'Dynamic', 3);
+    const { result: r } = session(ev, evse, 'iso20-dc');
     expect(r.error).toBeUndefined();
     expect(r.sent.filter((m) => m === 'DC_ChargeLoopReq')).toHaveLength(3);
     // the EV allows 30 A and 11 kW: at 400 V that is 27.5 A
@@ -109,20 +88,104 @@ describe('ISO 15118-20 DC session, EVCC ↔ SECC cores over the EXI codecs', () 
     expect(evse.exportedWh).toBeGreaterThan(0);
     expect(evse.importedWh).toBe(0);
     expect(ev.soc).toBeLessThan(50);
+    expect(evse.scheduleRequests.at(-1)).toMatchObject({ controlMode: 'Dynamic', maxV2XEnergyWh: 30000, minV2XEnergyWh: -12000, minimumSoc: 20, targetSoc: 80 });
+    expect(ev.schedules[0]).toEqual({ controlMode: 'Dynamic', departureTimeS: 7200, minimumSoc: 20, targetSoc: 80, price: evse.price });
   });
 
-  it('a request out of sequence: FAILED_SequenceError and close', () => {
-    const secc = new iso20.Secc20Session(new Evse());
-    const reply = secc.handle(wire(iso20.message('ServiceDiscoveryReq', { Header: iso20.header('0000000000000000') })));
-    expect(iso20.bodyOf(reply.response, 'ServiceDiscoveryRes')?.ResponseCode).toBe('FAILED_SequenceError');
-    expect(reply.close).toBe(true);
+  it('DC, Dynamic: the EVSE steers the current', () => {
+    const evse = new TestEvse();
+    evse.setpointW = 40000;
+    const ev = new TestEv(['DC'], 'Dynamic', 2);
+    const { result: r } = session(ev, evse, 'iso20-dc');
+    expect(r.error).toBeUndefined();
+    expect(ev.currents).toEqual([100, 100]);
+  });
+});
+
+describe('AC sessions', () => {
+  it('AC, Scheduled: no cable check, pre-charge or welding; the EV draws what its schedule allows', () => {
+    const evse = new TestEvse();
+    const ev = new TestEv(['AC'], 'Scheduled', 3);
+    const { result: r } = session(ev, evse, 'iso20-ac');
+    expect(r.error).toBeUndefined();
+    expect(collapse(r.sent)).toEqual([
+      'SessionSetupReq', 'AuthorizationSetupReq', 'AuthorizationReq', 'ServiceDiscoveryReq', 'ServiceDetailReq', 'ServiceSelectionReq',
+      'AC_ChargeParameterDiscoveryReq', 'ScheduleExchangeReq', 'PowerDeliveryReq', 'AC_ChargeLoopReq', 'PowerDeliveryReq', 'SessionStopReq',
+    ]);
+    expect(r.replies.find((x) => x.responseName === 'AC_ChargeLoopRes')).toMatchObject({ codec: 'iso20-ac', payloadType: 0x8003 });
+    expect(ev.acTargets.at(-1)).toEqual({ evsePresentActivePowerW: 11000 });
+    expect(evse.importedWh).toBeGreaterThan(0);
+    expect(evse.evLimits).toEqual({ service: 'AC', maxChargePower: 100000, minChargePower: 0 });
   });
 
-  it('a wrong SessionID: FAILED_UnknownSession and close', () => {
-    const secc = new iso20.Secc20Session(new Evse());
-    secc.handle(wire(iso20.message('SessionSetupReq', { Header: iso20.header('0000000000000000'), EVCCID: '0a0b0c0d0e0f' })));
-    const reply = secc.handle(wire(iso20.message('AuthorizationSetupReq', { Header: iso20.header('1122334455667788') })));
-    expect(iso20.bodyOf(reply.response, 'AuthorizationSetupRes')?.ResponseCode).toBe('FAILED_UnknownSession');
-    expect(reply.close).toBe(true);
+  it('AC, Dynamic: the EVSE target reaches the EV, which reports it as its present power', () => {
+    const evse = new TestEvse();
+    evse.setpointW = 7400;
+    const ev = new TestEv(['AC'], 'Dynamic', 3);
+    const { result: r } = session(ev, evse, 'iso20-ac');
+    expect(r.error).toBeUndefined();
+    expect(ev.acTargets.map((t) => t.targetActivePowerW)).toEqual([7400, 7400, 7400]);
+    // the second loop reports 7.4 kW drawn, and the EVSE measures it
+    expect(ev.acTargets[1]).toEqual({ targetActivePowerW: 7400, requestedActivePowerW: 7400, evsePresentActivePowerW: 7400 });
+    expect(ev.schedules[0]).toMatchObject({ controlMode: 'Dynamic', price: evse.price });
+  });
+
+  it('AC_BPT, Dynamic: an excessive discharge request is clamped to the EV\'s limit', () => {
+    const evse = new TestEvse();
+    evse.setpointW = -20000;
+    const ev = new TestEv(['AC_BPT', 'AC'], 'Dynamic', 3);
+    const { result: r } = session(ev, evse, 'iso20-ac');
+    expect(r.error).toBeUndefined();
+    expect(ev.acTargets.map((t) => [t.requestedActivePowerW, t.targetActivePowerW])).toEqual([[-20000, -11000], [-20000, -11000], [-20000, -11000]]);
+    expect(evse.exportedWh).toBeCloseTo((2 * 11000 * 10) / 3600, 3);
+    expect(evse.powerDeliveries[0]).toBe('Start:Discharge');
+  });
+
+  it('AC_BPT without the driver allowing discharge: limits 0, target clamped to 0, channel Charge', () => {
+    const evse = new TestEvse();
+    evse.setpointW = -20000;
+    const ev = new TestEv(['AC_BPT'], 'Dynamic', 2);
+    ev.discharge = false;
+    const { result: r } = session(ev, evse, 'iso20-ac');
+    expect(r.error).toBeUndefined();
+    expect(ev.acTargets.map((t) => t.targetActivePowerW)).toEqual([0, 0]);
+    expect(evse.evLimits).toMatchObject({ maxDischargePower: 0 });
+    expect(evse.powerDeliveries[0]).toBe('Start:Charge');
+  });
+
+  it('AC_BPT, Scheduled: charging and discharging schedules with their price reach the EV', () => {
+    const evse = new TestEvse();
+    evse.price = { kind: 'AbsolutePrice', id: 3, currency: 'EUR', language: 'en', priceAlgorithm: iso20.PRICE_ALGORITHM_POWER, stacks: [{ durationS: 3600, rules: [{ energyFee: 0.35, powerRangeStartW: 0 }] }] };
+    const ev = new TestEv(['AC_BPT'], 'Scheduled', 2);
+    const { result: r } = session(ev, evse, 'iso20-ac');
+    expect(r.error).toBeUndefined();
+    const s = ev.schedules[0]!;
+    if (s.controlMode !== 'Scheduled') throw new Error('not scheduled');
+    expect(s.tuple.charging.price).toEqual(evse.price);
+    expect(s.tuple.discharging?.entries).toEqual([{ durationS: 7200, powerW: -10000 }]);
+  });
+});
+
+describe('SCALE -20 fields', () => {
+  it('with an -scale protocol the BPT ChargeParameterDiscovery carries RemainingV2GEnergy and RoundTripEfficiency to the EVSE', () => {
+    for (const [id, service] of [['iso20-dc-scale', 'DC_BPT'], ['iso20-ac-scale', 'AC_BPT']] as const) {
+      const evse = new TestEvse();
+      const ev = new TestEv([service], 'Dynamic', 1);
+      const { result: r } = session(ev, evse, id);
+      expect(r.error).toBeUndefined();
+      expect(evse.evLimits).toMatchObject({ service, remainingV2GEnergyWh: 12000, roundTripEfficiency: 0.87 });
+      const cpd = r.steps.find((s) => s.name?.endsWith('ChargeParameterDiscoveryReq'))!;
+      expect(cpd.codec).toBe(id);
+    }
+  });
+
+  it('with a standard protocol they are absent', () => {
+    const evse = new TestEvse();
+    const ev = new TestEv(['DC_BPT'], 'Dynamic', 1);
+    const { result: r } = session(ev, evse, 'iso20-dc');
+    expect(r.error).toBeUndefined();
+    expect(evse.evLimits).not.toHaveProperty('remainingV2GEnergyWh');
+    const cpd = r.steps.find((s) => s.name === 'DC_ChargeParameterDiscoveryReq')!;
+    expect(JSON.stringify(cpd.request)).not.toContain('RemainingV2GEnergy');
   });
 });

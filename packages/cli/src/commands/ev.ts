@@ -10,12 +10,29 @@ import { addFlags, configFailure, exitSoon, isConfigError, listArg, loadConfig, 
 const EV_FLAGS: readonly FlagSpec[] = [
   { flags: '--id <name>', path: 'id', description: 'name of this EV in traces and on the banner (default ev)' },
   { flags: '--evcc-id <hex>', path: 'evccId', description: 'EVCCID: the MAC address, 12 hex digits' },
-  { flags: '--protocols <list>', path: 'protocols', description: 'protocols to offer, most preferred first: iso2, iso2-scale, din (default iso2,din)', parse: listArg },
+  {
+    flags: '--protocols <list>',
+    path: 'protocols',
+    description: 'protocols to offer, most preferred first: iso20-dc, iso20-ac, iso20-dc-scale, iso20-ac-scale, iso2, iso2-scale, din (default iso2,din)',
+    parse: listArg,
+  },
   { flags: '--mode <mode>', path: 'energyTransferMode', description: 'energy transfer mode: DC_extended (default), AC_three_phase_core, AC_single_phase_core, DC_core, …' },
+  { flags: '--control-mode <mode>', path: 'controlMode', description: 'ISO 15118-20 control mode: scheduled (default: the EV within the EVSE’s schedule) or dynamic (the EVSE decides)' },
+  { flags: '--bpt', path: 'bpt', description: 'ISO 15118-20 bidirectional power transfer: ask for DC_BPT / AC_BPT (while discharge is allowed)' },
+  { flags: '--allow-discharge', path: 'dischargeAllowed', description: 'the driver allows discharging (default)' },
+  { flags: '--no-allow-discharge', path: 'dischargeAllowed', description: 'the driver does not: a --bpt EV asks for DC / AC instead (SCALE D2.3 §9.2)' },
+  { flags: '--discharge-max-power <W>', path: 'discharge.maxPowerW', description: 'EVMaximumDischargePower (default 11000)', parse: numberArg },
+  { flags: '--discharge-max-current <A>', path: 'discharge.maxCurrentA', description: 'EVMaximumDischargeCurrent, DC (default 30)', parse: numberArg },
+  { flags: '--v2x-budget <Wh>', path: 'discharge.v2xBudgetWh', description: 'V2X warranty budget left (RemainingV2GEnergy); discharging stops when it is used up', parse: numberArg },
+  { flags: '--efficiency <ratio>', path: 'battery.roundTripEfficiency', description: 'round-trip efficiency inlet → battery → inlet, 0..1 (default 1)', parse: numberArg },
   { flags: '--payment <method>', path: 'payment', description: 'eim (default: identification at the EVSE) or pnc (Plug & Charge with the contract in --pki, when the EVSE offers it)' },
   { flags: '--install-contract', path: 'pnc.install', description: 'pnc: get a contract by CertificateInstallation (with the OEM provisioning certificate in --pki) first' },
-  { flags: '--pki <dir>', path: 'pki', description: 'PKI folder (v2xsim pki init): the V2G root the SECC chain must lead to; the contract for pnc' },
-  { flags: '--tls', path: 'tls', description: 'TLS 1.2 to the SECC (needs --pki; on by default when --pki is given)' },
+  {
+    flags: '--pki <dir>',
+    path: 'pki',
+    description: 'PKI folder (v2xsim pki init; --curve P-521 for ISO 15118-20): the V2G root the SECC chain must lead to; the OEM provisioning certificate (-20 TLS 1.3); the contract for pnc',
+  },
+  { flags: '--tls', path: 'tls', description: 'TLS to the SECC: 1.2 for ISO 15118-2/DIN, 1.3 with the OEM certificate for -20 (needs --pki; on by default when --pki is given)' },
   { flags: '--no-tls', path: 'tls', description: 'plain TCP even with --pki' },
   { flags: '--secc <address>', path: 'secc', description: "the SECC's TCP address '[addr]:port' (skips SDP), e.g. '[::1]:64109'" },
   { flags: '--cable <host:port>', path: 'cable', description: "the EVSE's cable socket (from its banner, cable=…): plug in, wait for PWM 5 %, switch CP to C while charging, unplug at the end" },
@@ -61,14 +78,15 @@ export function registerEvCommand(parent: Command, io?: CliIo): Command {
     `
 Output: a one-line banner on stderr (addresses, control API), one line per session on stderr, and
 with --summary one JSON line per session on stdout: protocol, namespace, messages per type, energyWh,
-socStart, socEnd, breaches. Exit status: 0 complete and error-free, 1 a session failed, 2 bad usage.
-Control API (loopback): GET /health, POST /actions/{stop,unplug,plug-in,set-needs}, GET /trace (NDJSON).
+dischargedWh, socStart, socEnd, breaches, renegotiations (ISO 15118-20, against the 7 s SCALE timeout). Exit status: 0 complete and error-free, 1 a session failed, 2 bad usage.
+Control API (loopback): GET /health, POST /actions/{stop,unplug,plug-in,allow-discharge,set-needs}, GET /trace (NDJSON).
 
 Examples:
   $ v2xsim ev --summary                                   # SDP on [::1]:15118, ISO 15118-2 then DIN, DC
   $ v2xsim ev --secc '[::1]:64109' --protocols din --target-soc 30 --speed 600 --summary
   $ v2xsim ev --mode AC_three_phase_core --pki pki --departure 1800 --speed 60
   $ v2xsim ev --pki pki --payment pnc --summary           # Plug & Charge over TLS
+  $ v2xsim ev --pki pki20 --protocols iso20-dc,iso2 --bpt --control-mode dynamic --summary   # V2G over TLS 1.3 (docs/iso15118-20.md)
   $ v2xsim ev --config ev.yaml --trace ev.ndjson
   $ v2xsim ev --secc '[::1]:64109' --cable 127.0.0.1:40001 --summary   # with the cable (EVSE --cable-port)`,
   );

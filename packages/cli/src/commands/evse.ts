@@ -23,13 +23,29 @@ const EVSE_FLAGS: readonly FlagSpec[] = [
   { flags: '--evse-id <id>', path: 'evseId', description: 'EVSEID (default DE*V2X*E12345*1, as in the PKI’s SECC certificate)' },
   { flags: '--host <addr>', path: 'listen.host', description: 'SECC listen address (default ::1; :: for all)' },
   { flags: '--port <port>', path: 'listen.port', description: 'SECC TCP port (default 0: a free one, printed)', parse: numberArg },
-  { flags: '--protocols <list>', path: 'protocols', description: 'protocols supported: iso2, iso2-scale, din (default iso2,din)', parse: listArg },
+  {
+    flags: '--protocols <list>',
+    path: 'protocols',
+    description: 'protocols supported: iso2, iso2-scale, din, iso20-dc, iso20-ac, iso20-dc-scale, iso20-ac-scale (default iso2,din)',
+    parse: listArg,
+  },
+  { flags: '--control-modes <list>', path: 'iso20.controlModes', description: 'ISO 15118-20 control modes offered: scheduled, dynamic (default both)', parse: listArg },
+  { flags: '--services <list>', path: 'iso20.services', description: 'ISO 15118-20 services offered: DC, DC_BPT, AC, AC_BPT (default: what the hardware has)', parse: listArg },
+  { flags: '--no-bpt', path: 'iso20.bpt', description: 'ISO 15118-20: offer no bidirectional services (DC_BPT, AC_BPT)' },
+  { flags: '--setpoint <W>', path: 'setpointW', description: 'ISO 15118-20 power setpoint, W (negative = discharge): Dynamic follows it, Scheduled gets it as its schedule', parse: numberArg },
+  { flags: '--dc-max-discharge-power <W>', path: 'dc.maxDischargePowerW', description: 'EVSEMaximumDischargePower, DC (default 50000; 0 = no DC_BPT)', parse: numberArg },
+  { flags: '--dc-max-discharge-current <A>', path: 'dc.maxDischargeCurrentA', description: 'EVSEMaximumDischargeCurrent, DC (default 125)', parse: numberArg },
+  { flags: '--ac-max-discharge-power <W>', path: 'ac.maxDischargePowerW', description: 'EVSEMaximumDischargePower, AC (default 11000; 0 = no AC_BPT)', parse: numberArg },
   { flags: '--modes <list>', path: 'energyTransferModes', description: 'energy transfer modes offered (default DC_extended,AC_three_phase_core)', parse: listArg },
   { flags: '--payment <list>', path: 'payment', description: 'payment options offered: eim (default), pnc (Plug & Charge, contracts checked against the MO root in --pki), or eim,pnc', parse: listArg },
   { flags: '--receipts', path: 'pnc.receipts', description: 'pnc: ask the EV for signed metering receipts' },
   { flags: '--authorize <how>', path: 'authorization', description: 'EIM authorisation: auto (default), manual (control API), or a delay in ms', parse: authorizeArg },
-  { flags: '--pki <dir>', path: 'pki', description: 'PKI folder (v2xsim pki init): the SECC certificate chain and key; the MO root, CPS and contract for pnc' },
-  { flags: '--tls', path: 'tls', description: 'TLS 1.2 (needs --pki; on by default when --pki is given)' },
+  {
+    flags: '--pki <dir>',
+    path: 'pki',
+    description: 'PKI folder (v2xsim pki init; --curve P-521 for ISO 15118-20): the SECC certificate chain and key; the OEM root (-20 mutual TLS); the MO root, CPS and contract for pnc',
+  },
+  { flags: '--tls', path: 'tls', description: 'TLS: 1.2 for ISO 15118-2/DIN, 1.3 with the EV certificate verified for -20, both on one port (needs --pki; on by default when --pki is given)' },
   { flags: '--no-tls', path: 'tls', description: 'plain TCP even with --pki' },
   { flags: '--sdp', path: 'sdp.enabled', description: 'serve SDP (default)' },
   { flags: '--no-sdp', path: 'sdp.enabled', description: 'no SDP server: EVs connect with the SECC address' },
@@ -54,6 +70,21 @@ const EVSE_FLAGS: readonly FlagSpec[] = [
   { flags: '--speed <factor>', path: 'clock.speed', description: 'sim clock speed: sim seconds per wall second (default 1)', parse: numberArg },
   { flags: '--trace <file>', path: 'trace', description: 'write the trace (NDJSON, one event per message) to this file' },
   { flags: '--control-port <port>', path: 'control.port', description: 'control API port on 127.0.0.1 (default 0: a free one, printed)', parse: numberArg },
+  { flags: '--csms <url>', path: 'ocpp.csms', description: 'OCPP: connect to this CSMS (ws:// profile 1, wss:// profiles 2/3); the station id is appended as the last path segment' },
+  { flags: '--ocpp <version>', path: 'ocpp.version', description: 'OCPP version: 1.6, 2.0.1 (default) or 2.1' },
+  { flags: '--station-id <id>', path: 'ocpp.stationId', description: 'OCPP identity of the station (default CS-001)' },
+  { flags: '--stations <n>', path: 'ocpp.stations', description: 'N stations in this process (with --station-id-pattern): the first one’s EVSE 1 is the SECC’s, the others idle simulated EVSEs', parse: numberArg },
+  { flags: '--station-id-pattern <pattern>', path: 'ocpp.stationIdPattern', description: 'identities of N stations, e.g. CS-{n:03} → CS-001, CS-002, …' },
+  { flags: '--security-profile <n>', path: 'ocpp.securityProfile', description: 'OCPP security profile: 1 Basic auth over ws:// (default), 2 Basic auth over wss://, 3 client certificate', parse: numberArg },
+  { flags: '--ocpp-password <pw>', path: 'ocpp.password', description: 'Basic auth password: 2.x BasicAuthPassword (16–40 characters, 2.1 up to 64), 1.6 AuthorizationKey as hex' },
+  { flags: '--ocpp-ca <file>', path: 'ocpp.tls.ca', description: 'PEM: CA of the CSMS’s TLS certificate (default the V2G root of --pki)' },
+  { flags: '--ocpp-cert <file>', path: 'ocpp.tls.cert', description: 'PEM: the station’s certificate chain, profile 3 (default: issued at start from the CPO Sub-CA 2 of --pki, CN = the station id)' },
+  { flags: '--ocpp-key <file>', path: 'ocpp.tls.key', description: 'PEM: its private key' },
+  { flags: '--scale-ocpp', path: 'ocpp.scale', description: 'add the SCALE customData (eu.scale-project) to TransactionEvent and NotifyEVChargingNeeds' },
+  { flags: '--data <dir>', path: 'ocpp.dataDir', description: 'OCPP offline journal, open transactions, device model and profiles: <dir>/<station id> (default evse-data)' },
+  { flags: '--id-token <token>', path: 'ocpp.idToken', description: 'EIM id token sent in Authorize (default: the EV’s EVCCID as a MacAddress token; PnC sends the eMAID)' },
+  { flags: '--meter-interval <s>', path: 'ocpp.meterIntervalS', description: 'transaction meter values every s seconds (TxUpdatedInterval / MeterValueSampleInterval)', parse: numberArg },
+  { flags: '--ocpp-retry <s>', path: 'ocpp.retryWaitS', description: 'OCPP reconnect back-off: first wait, s (RetryBackOffWaitMinimum, default 3)', parse: numberArg },
   { flags: '--cable-port <port>', path: 'cable.port', description: 'open the cable socket (CP/PWM/PP side channel, docs/cable.md) on 127.0.0.1 at this port (0: a free one, printed as cable=…); default off', parse: numberArg },
 ];
 
@@ -70,7 +101,10 @@ export function registerEvseCommand(parent: Command, io?: CliIo): Command {
 Output (stderr): a one-line banner with the SECC, SDP and control API addresses, then one line
 per session. Stops cleanly on SIGINT/SIGTERM. Exit status: 0 stopped, 1 cannot start (address in
 use), 2 bad usage.
-Control API (loopback): GET /health, POST /actions/{authorize,stop,set-limit}, GET /trace (NDJSON).
+Control API (loopback): GET /health, POST /actions/{authorize,stop,set-limit,discharge}, GET /trace (NDJSON).
+With --csms, the EVSE is an OCPP charging station: the CSMS authorises (Authorize), gets the
+transaction, meter values and the EV's charging needs, and its charging profiles become the
+schedule the SECC offers the EV (renegotiated when they change).
 With --cable-port, an EV plugs in over the cable socket: PWM 5 % when it does, an unplug ends the session.
 
 Examples:
@@ -78,8 +112,10 @@ Examples:
   $ v2xsim evse --port 64109 --no-sdp --protocols din,iso2 --speed 600
   $ v2xsim evse --pki pki --authorize manual --schedule 0:50000,3600:22000
   $ v2xsim evse --pki pki --payment pnc,eim --receipts     # Plug & Charge over TLS
+  $ v2xsim evse --pki pki20 --protocols iso20-dc,iso20-ac,iso2,din --max-power 22000   # ISO 15118-20 + -2 (docs/iso15118-20.md)
   $ v2xsim evse --config evse.yaml --trace evse.ndjson
-  $ v2xsim evse --cable-port 0                         # with the cable: the EV runs with --cable 127.0.0.1:PORT`,
+  $ v2xsim evse --cable-port 0                         # with the cable: the EV runs with --cable 127.0.0.1:PORT
+  $ v2xsim evse --csms ws://127.0.0.1:9000/ocpp --ocpp 2.1 --station-id CS-001 --ocpp-password 0123456789abcdef --scale-ocpp   # an OCPP station (docs/station.md)`,
   );
   evse.action(async (_opts: unknown, cmd: Command) => {
     const realProcess = io === undefined;

@@ -1,1 +1,2 @@
 export * from './evcc-ev.js';
+export * from './evcc-ev20.js';

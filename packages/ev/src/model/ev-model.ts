@@ -4,7 +4,7 @@
 // Sim time comes from an injected clock; energy moves only in step(), so tests control both.
 
 import type { Clock } from '@v2xsim/process';
-import { Battery } from './battery.js';
+import { Battery, socToEnergyWh } from './battery.js';
 import type { BatteryConfig } from './battery.js';
 import { chargingCurvePowerW, validateChargingCurve } from './charging-curve.js';
 import type { ChargingCurve } from './charging-curve.js';
@@ -54,6 +54,22 @@ export interface EvDischargeConfig {
   maxPowerW: number;
   /** EVMaximumDischargeCurrent (DC) or per phase (AC), A. Default: only the power limit. */
   maxCurrentA?: number;
+  /** EVMinimumDischargePower, W: the EV does not discharge at less. Default 0. */
+  minPowerW?: number;
+  /**
+   * What is left of the OEM's V2X warranty budget at start, Wh (D2.3 "V2X state of health"; the
+   * SCALE -20 RemainingV2GEnergy). It decreases with every Wh discharged; at 0 the EV stops
+   * discharging. Absent: no budget limit.
+   */
+  v2xBudgetWh?: number;
+}
+
+/** The ISO 15118-20 V2X energy requests (Dynamic ScheduleExchangeReq and charge loop, BPT), Wh. */
+export interface V2xEnergyRequests {
+  /** energy to reach maximumSoc: the most the EV takes while its energy is used for V2X */
+  EVMaximumV2XEnergyRequest: number;
+  /** energy to the lowest SoC V2X may leave (negative: the EV can give that much), within the V2X budget */
+  EVMinimumV2XEnergyRequest: number;
 }
 
 export interface EvConfig {
@@ -70,6 +86,11 @@ export interface EvConfig {
   energyTransfer?: EnergyTransfer;
   /** Default Scheduled. */
   controlMode?: ControlMode;
+  /**
+   * The driver allows discharging (D2.3 §9.2: without it the EV asks for AC/DC, not
+   * AC_BPT/DC_BPT). Default true when there is a discharge section.
+   */
+  dischargeAllowed?: boolean;
 }
 
 /** What the EV knows of the EVSE's limits from the protocol. */
@@ -150,6 +171,8 @@ const COMPLETE_TOLERANCE_SOC = 0.01;
 /** Pre-charge asks for a small current only: the contactors are open, it just sets the voltage. */
 const PRECHARGE_CURRENT_A = 2;
 const MS_PER_H = 3_600_000;
+/** A driven DC discharge may exceed the EV's discharge limit by this factor before the BMS cuts it. */
+const DRIVEN_DISCHARGE_TOLERANCE = 1.02;
 
 export class EvModel {
   readonly battery: Battery;
@@ -172,6 +195,7 @@ export class EvModel {
   private needsDirty = false;
   private readonly listeners = new Set<NeedsChangedListener>();
   private schedule: { entries: PMaxSchedule; startedAt: number } | undefined;
+  private allowDischarge: boolean;
   private readonly remainingCache = new Map<string, { soc: number; seconds: number | undefined }>();
 
   constructor(config: EvConfig, clock: Clock) {
@@ -189,7 +213,14 @@ export class EvModel {
     if (this.ac && !(this.ac.maxCurrentA > 0 && this.ac.minCurrentA >= 0 && this.ac.minCurrentA <= this.ac.maxCurrentA && this.ac.onBoardChargerMaxPowerW > 0)) {
       throw new RangeError('EV ac limits must satisfy 0 ≤ minCurrentA ≤ maxCurrentA, maxCurrentA > 0, onBoardChargerMaxPowerW > 0');
     }
-    if (this.discharge && !(this.discharge.maxPowerW >= 0)) throw new RangeError('EV discharge maxPowerW must be ≥ 0');
+    if (this.discharge) {
+      const { maxPowerW, maxCurrentA, minPowerW, v2xBudgetWh } = this.discharge;
+      if (!(maxPowerW >= 0)) throw new RangeError('EV discharge maxPowerW must be ≥ 0');
+      if (maxCurrentA !== undefined && !(maxCurrentA >= 0)) throw new RangeError('EV discharge maxCurrentA must be ≥ 0');
+      if (minPowerW !== undefined && !(minPowerW >= 0 && minPowerW <= maxPowerW)) throw new RangeError('EV discharge minPowerW must be within 0..maxPowerW');
+      if (v2xBudgetWh !== undefined && !(v2xBudgetWh >= 0)) throw new RangeError('EV discharge v2xBudgetWh must be ≥ 0');
+    }
+    this.allowDischarge = config.dischargeAllowed ?? this.discharge !== undefined;
     this.bulkSoc = config.bulkSoc ?? 80;
     this.transfer = config.energyTransfer ?? (this.dc ? 'DC' : 'AC');
     this.setEnergyTransfer(this.transfer);
@@ -377,11 +408,49 @@ export class EvModel {
 
   /** What the EV can give back at `soc`, W (0 without a discharge configuration or at its floor SoC). */
   maxDischargePowerW(soc: number = this.soc, limits: EvseLimitsSeen = {}): number {
-    if (!this.discharge || soc <= this.dischargeFloorSoc) return 0;
+    if (!this.discharge || !this.allowDischarge || soc <= this.dischargeFloorSoc || this.remainingV2gEnergyWh === 0) return 0;
     const { maxPowerW, maxCurrentA } = this.discharge;
     if (maxCurrentA === undefined) return maxPowerW;
     const volts = this.transfer === 'DC' ? this.battery.voltageAt(soc) : this.acVolts(limits) * this.acPhases(limits);
     return Math.min(maxPowerW, maxCurrentA * volts);
+  }
+
+  /** The driver allows discharging (V2G) now. */
+  get dischargeAllowed(): boolean {
+    return this.allowDischarge;
+  }
+
+  /**
+   * The driver allows or forbids discharging. Returns whether it changed; if so needsChanged is
+   * set (and listeners told), so a running session renegotiates without (or with) discharge.
+   */
+  setDischargeAllowed(allowed: boolean): boolean {
+    if (allowed === this.allowDischarge) return false;
+    this.allowDischarge = allowed;
+    this.needsDirty = true;
+    for (const listener of this.listeners) listener({ ...this.needsNow }, { ...this.needsNow });
+    return true;
+  }
+
+  /** The EV can discharge at all: discharge hardware and the driver's allowance. */
+  get canDischarge(): boolean {
+    return this.discharge !== undefined && this.discharge.maxPowerW > 0 && this.allowDischarge;
+  }
+
+  /** What is left of the V2X warranty budget, Wh (RemainingV2GEnergy); undefined without a budget. */
+  get remainingV2gEnergyWh(): number | undefined {
+    const budget = this.discharge?.v2xBudgetWh;
+    return budget === undefined ? undefined : Math.max(0, budget - this.dischargedEnergyWh);
+  }
+
+  /** EVMaximum/MinimumV2XEnergyRequest from the present SoC (see V2xEnergyRequests). */
+  v2xEnergyRequests(): V2xEnergyRequests {
+    const capacity = this.battery.capacityWh;
+    const max = Math.max(0, socToEnergyWh(Math.min(this.needsNow.maximumSoc, this.battery.usableMaxSoc) - this.soc, capacity));
+    let min = socToEnergyWh(this.dischargeFloorSoc - this.soc, capacity);
+    if (!this.canDischarge) min = Math.max(0, min);
+    else if (this.remainingV2gEnergyWh !== undefined) min = Math.max(min, -this.remainingV2gEnergyWh);
+    return { EVMaximumV2XEnergyRequest: max, EVMinimumV2XEnergyRequest: min };
   }
 
   /** Discharge never goes below the driver's minimum SoC (nor the BMS window). */
@@ -420,7 +489,9 @@ export class EvModel {
     const driven = typeof supply !== 'number' && this.transfer === 'DC';
     const ceilingSoc = driven ? Math.min(this.needsNow.maximumSoc, this.battery.usableMaxSoc) : this.stopSoc;
     const chargeCap = (s: number): number => (driven ? offeredW : Math.min(offeredW, this.maxChargePowerW(s, limits)));
-    const dischargeCap = (s: number): number => (driven ? -offeredW : Math.min(-offeredW, this.maxDischargePowerW(s, limits)));
+    // Discharge is the EV's to permit: even a driven current stops at its discharge limits (the
+    // BMS's tolerance above them: the EVSE regulates to them at its own voltage reading).
+    const dischargeCap = (s: number): number => Math.min(-offeredW, this.maxDischargePowerW(s, limits) * (driven ? DRIVEN_DISCHARGE_TOLERANCE : 1));
     const n = Math.max(1, Math.ceil(dtMs / MAX_SUBSTEP_MS));
     const hH = dtMs / n / MS_PER_H;
     let inWh = 0;
@@ -437,7 +508,9 @@ export class EvModel {
         if (wh === 0) break;
       } else if (offeredW < 0) {
         const p = dischargeCap(Math.max(this.dischargeFloorSoc, soc - (dischargeCap(soc) * hH * socPerInletWh) / 2));
-        const wh = this.battery.discharge(p * hH, this.dischargeFloorSoc);
+        // the V2X warranty budget is a hard limit, like the floor SoC
+        const budget = this.remainingV2gEnergyWh === undefined ? Infinity : this.remainingV2gEnergyWh - outWh;
+        const wh = this.battery.discharge(Math.min(p * hH, budget), this.dischargeFloorSoc);
         outWh += wh;
         if (wh === 0) break;
       }

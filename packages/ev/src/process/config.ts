@@ -1,16 +1,18 @@
 // The EV process's configuration: what `v2xsim ev` reads from a YAML file and its flags. Defaults
-// are the example EV (60 kWh, 150 kW DC, 11 kW AC) on ISO 15118-2 then DIN, EIM, no TLS, SDP on
-// loopback. resolveEvProcessConfig() lays a partial document over the defaults and checks it.
+// are the example EV (60 kWh, 150 kW DC, 11 kW AC, 11 kW back with BPT) on ISO 15118-2 then DIN,
+// EIM, no TLS, SDP on loopback; ISO 15118-20 (AC/DC, BPT, Scheduled/Dynamic) is added with
+// `protocols`. resolveEvProcessConfig() lays a partial document over the defaults and checks it.
 import type { AppProtocolId, iso2 } from '@v2xsim/iso15118';
-import { EvModel, type EvAcConfig, type EvConfig, type EvDcConfig } from '../model/ev-model.js';
+import { EvModel, type EvAcConfig, type EvConfig, type EvDcConfig, type EvDischargeConfig } from '../model/ev-model.js';
 import type { BatteryConfig } from '../model/battery.js';
 import type { ChargingCurve } from '../model/charging-curve.js';
 import { exampleEvConfig } from '../model/example.js';
 import { DEFAULT_EVCC_ID } from '../adapter/evcc-ev.js';
 import { ConfigError, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
 
-/** Protocols this EV runs (ISO 15118-20 comes later). */
-export const EV_PROTOCOLS = ['iso2', 'iso2-scale', 'din'] as const satisfies readonly AppProtocolId[];
+/** Protocols this EV runs. */
+export const EV_PROTOCOLS = ['iso2', 'iso2-scale', 'din', 'iso20-dc', 'iso20-ac', 'iso20-dc-scale', 'iso20-ac-scale'] as const satisfies readonly AppProtocolId[];
+export const isIso20Protocol = (p: string): boolean => p.startsWith('iso20');
 export const ENERGY_TRANSFER_MODES = ['DC_extended', 'DC_core', 'DC_combo_core', 'DC_unique', 'AC_three_phase_core', 'AC_single_phase_core'] as const satisfies readonly iso2.EnergyTransferMode[];
 
 export interface EvProcessConfig {
@@ -21,13 +23,25 @@ export interface EvProcessConfig {
   /** offered in SupportedAppProtocolReq, most preferred first */
   protocols: (typeof EV_PROTOCOLS)[number][];
   energyTransferMode: iso2.EnergyTransferMode;
+  /** ISO 15118-20: who decides the power: scheduled (the EV within the EVSE's schedule) or dynamic (the EVSE) */
+  controlMode: 'scheduled' | 'dynamic';
+  /** ISO 15118-20: the EV asks for AC_BPT / DC_BPT (bidirectional), with the `discharge` limits */
+  bpt: boolean;
+  /** the driver allows discharging (without it a BPT EV asks for AC/DC: SCALE D2.3 §9.2) */
+  dischargeAllowed: boolean;
+  /** discharge limits at the inlet and the V2X warranty budget left (RemainingV2GEnergy) */
+  discharge: EvDischargeConfig;
   /** eim, or pnc: Plug & Charge when the EVSE offers it (else EIM), with the contract in `pki` */
   payment: 'eim' | 'pnc';
   /** pnc: install a contract first (CertificateInstallation, with the OEM provisioning certificate) instead of using the folder's */
   pnc: { install: boolean };
   /** PKI folder (v2xsim pki init layout): the V2G root for TLS, the contract or OEM provisioning certificate for pnc */
   pki?: string;
-  /** TLS 1.2 (ISO 15118-2); the SECC chain must lead to the V2G root in `pki`. Default: on when there is a pki. */
+  /**
+   * TLS; the SECC chain must lead to the V2G root in `pki`. ISO 15118-2/DIN: TLS 1.2. ISO 15118-20:
+   * TLS 1.3 presenting the OEM provisioning certificate of `pki` (without one -20 is not offered
+   * over TLS). Default: on when there is a pki.
+   */
   tls: boolean;
   /** the SECC's TCP address, `[addr]:port`; skips SDP */
   secc?: string;
@@ -88,6 +102,10 @@ export const EV_CONFIG_SPEC: ConfigSpec = {
     evccId: { type: 'string', check: (v) => (/^[0-9a-fA-F]{12}$/.test(v) ? undefined : `must be 12 hex digits (a MAC address), got ${JSON.stringify(v)}`) },
     protocols: { type: 'array', items: { type: 'string', enum: EV_PROTOCOLS }, minItems: 1, maxItems: 20, unique: true },
     energyTransferMode: { type: 'string', enum: ENERGY_TRANSFER_MODES },
+    controlMode: { type: 'string', enum: ['scheduled', 'dynamic'] },
+    bpt: { type: 'boolean' },
+    dischargeAllowed: { type: 'boolean' },
+    discharge: { type: 'object', fields: { maxPowerW: num({ min: 0 }), maxCurrentA: num({ min: 0 }), minPowerW: num({ min: 0 }), v2xBudgetWh: num({ min: 0 }) } },
     payment: { type: 'string', enum: ['eim', 'pnc'] },
     pnc: { type: 'object', fields: { install: { type: 'boolean' } } },
     pki: str,
@@ -138,6 +156,10 @@ export function defaultEvProcessConfig(): EvProcessConfig {
     evccId: DEFAULT_EVCC_ID,
     protocols: ['iso2', 'din'],
     energyTransferMode: 'DC_extended',
+    controlMode: 'scheduled',
+    bpt: false,
+    dischargeAllowed: true,
+    discharge: { maxPowerW: 11_000, maxCurrentA: 30 },
     payment: 'eim',
     pnc: { install: false },
     tls: false,
@@ -165,6 +187,8 @@ export function evModelConfig(config: EvProcessConfig, start: number): EvConfig 
     chargingCurve: config.chargingCurve,
     ...(config.dc ? { dc: config.dc } : {}),
     ...(config.ac ? { ac: config.ac } : {}),
+    discharge: config.discharge,
+    dischargeAllowed: config.dischargeAllowed,
     bulkSoc: config.bulkSoc,
     energyTransfer: config.energyTransferMode.startsWith('AC_') ? 'AC' : 'DC',
     needs: {
@@ -203,6 +227,10 @@ export function resolveEvProcessConfig(input: unknown = {}): EvProcessConfig {
   if (ac && config.protocols.every((p) => p === 'din')) more.push({ path: 'protocols', message: `DIN 70121 is DC only; ${config.energyTransferMode} needs iso2` });
   if (ac && !config.ac) more.push({ path: 'ac', message: `${config.energyTransferMode} needs the EV's ac section` });
   if (!ac && !config.dc) more.push({ path: 'dc', message: `${config.energyTransferMode} needs the EV's dc section` });
+  for (const p of config.protocols.filter(isIso20Protocol)) {
+    if (p.startsWith('iso20-ac') !== ac) more.push({ path: 'protocols', message: `${p} is ${ac ? 'DC' : 'AC'}; the EV charges with ${config.energyTransferMode} (--mode)` });
+  }
+  if (config.bpt && !(config.discharge.maxPowerW > 0)) more.push({ path: 'discharge.maxPowerW', message: 'bidirectional power transfer (bpt) needs a discharge power above 0' });
   if (more.length === 0) {
     // the model's own checks (curve order, voltage window, AC current range, …)
     try {

@@ -5,6 +5,7 @@
 import {
   EvCableTimers,
   TLS_ISO15118_2,
+  TLS_ISO15118_20,
   chosenAppProtocol,
   isDigitalCommunication,
   plugIn,
@@ -17,16 +18,18 @@ import {
   type AppProtocolId,
   type LoadedPki,
   type iso2,
+  type iso20,
   type EvccTlsOptions,
   type SdpTraceEvent,
 } from '@v2xsim/iso15118';
 import { pinoSink, Tracer, type TraceEvent, type TraceSink } from '@v2xsim/trace';
 import { EvccEvAdapter, type EvStopReason } from '../adapter/evcc-ev.js';
+import { EvccEv20Adapter } from '../adapter/evcc-ev20.js';
 import { runEvccSession, type EvccSessionSummary } from '../evcc/client.js';
 import { EvModel } from '../model/ev-model.js';
 import { SimClock } from '@v2xsim/process';
 import { ConfigError } from '@v2xsim/process';
-import { evModelConfig, parseCableAddress, parseSeccAddress, type EvProcessConfig } from './config.js';
+import { evModelConfig, isIso20Protocol, parseCableAddress, parseSeccAddress, type EvProcessConfig } from './config.js';
 import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from '@v2xsim/process';
 
 export interface ProcessIo {
@@ -60,6 +63,17 @@ export interface EvSessionSummary {
   messages: Record<string, number>;
   /** energy taken at the inlet during the session, Wh */
   energyWh: number;
+  /** energy given back at the inlet during the session (V2G), Wh */
+  dischargedWh?: number;
+  /** ISO 15118-20: the energy service and control mode of the session */
+  service?: string;
+  controlMode?: string;
+  /** the TLS version of the connection (absent on TCP) */
+  tlsVersion?: string;
+  /** ISO 15118-20 BPT: what is left of the V2X warranty budget at the end, Wh */
+  remainingV2gEnergyWh?: number;
+  /** ISO 15118-20: each schedule renegotiation against SCALE_Renegotiation_Timeout (7 s; SCALE D2.3 §11.2) */
+  renegotiations?: { elapsedMs: number; budgetMs: number; breach: boolean }[];
   socStart: number;
   socEnd: number;
   /** why charging stopped: charging-complete, departure, driver, unplugged (the EV's reasons) or evse (StopCharging) */
@@ -97,16 +111,19 @@ export class EvProcess {
   readonly clock: SimClock;
   readonly model: EvModel;
   readonly adapter: EvccEvAdapter;
+  /** the EV of ISO 15118-20 sessions (the same model) */
+  readonly adapter20: EvccEv20Adapter;
   readonly tracer: Tracer;
   readonly hub = new TraceHub();
   private control: ControlApi | undefined;
   private tls: EvccTlsOptions | undefined;
   /** Plug & Charge: the contract (or the OEM provisioning certificate to install one) */
   private pnc: iso2.EvccPnc | undefined;
+  private pnc20: iso20.Evcc20Pnc | undefined;
   private processState: EvProcessState = 'starting';
   private sessionNo = 0;
-  private sessionStart = { soc: 0, chargedWh: 0 };
-  private live: { protocol?: AppProtocolId; namespace?: string; sessionId?: string; lastMessage?: string; payment?: 'eim' | 'pnc' } = {};
+  private sessionStart = { soc: 0, chargedWh: 0, dischargedWh: 0 };
+  private live: { protocol?: AppProtocolId; namespace?: string; sessionId?: string; lastMessage?: string; payment?: 'eim' | 'pnc'; service?: string; controlMode?: string } = {};
   private interrupted = false;
   private readonly abort = new AbortController();
   private lastStopReason: EvStopReason | 'evse' | undefined;
@@ -125,6 +142,7 @@ export class EvProcess {
     this.clock = new SimClock({ speed: config.clock.speed, unref: true });
     this.model = new EvModel(evModelConfig(config, this.clock.now()), this.clock);
     this.adapter = new EvccEvAdapter(this.model, this.clock, { evccId: config.evccId, energyTransferMode: config.energyTransferMode });
+    this.adapter20 = new EvccEv20Adapter(this.model, this.clock, this.adapter, { controlMode: config.controlMode === 'dynamic' ? 'Dynamic' : 'Scheduled', bpt: config.bpt });
     const sinks: TraceSink[] = [this.hub, { write: (e) => this.observe(e) }];
     if (config.trace) sinks.push(pinoSink(config.trace));
     this.tracer = new Tracer({ actor: config.id, link: 'ev-evse', sinks, simNow: () => this.clock.now() });
@@ -136,17 +154,30 @@ export class EvProcess {
     try {
       if (config.pki !== undefined) {
         const pnc = config.payment === 'pnc';
+        const offers20 = config.protocols.some(isIso20Protocol);
+        const offers2 = config.protocols.some((p) => !isIso20Protocol(p));
         let pki: LoadedPki;
         try {
           pki = await loadPki(config.pki, {
-            require: [...(config.tls ? (['v2g-root'] as const) : []), ...(pnc ? [config.pnc.install ? ('oem-prov' as const) : ('contract' as const)] : [])],
+            require: [
+              ...(config.tls ? (['v2g-root'] as const) : []),
+              // -20 only over TLS 1.3 with the OEM provisioning certificate: required when nothing else is offered
+              ...(config.tls && offers20 && !offers2 ? (['oem-prov'] as const) : []),
+              ...(pnc ? [config.pnc.install ? ('oem-prov' as const) : ('contract' as const)] : []),
+            ],
           });
         } catch (e) {
           if (isPkiError(e)) throw new ConfigError([{ path: 'pki', message: e.message }]);
           throw e;
         }
-        if (config.tls) ev.tls = { ...TLS_ISO15118_2, ca: pki.roots.v2g! };
-        if (pnc) ev.pnc = evccPnc(pki, config.pnc.install);
+        if (config.tls) {
+          ev.tls = evccTls(pki, offers2, offers20);
+          if (offers20 && !pki.oemProv) io.log(`${config.id}: no OEM provisioning certificate in ${config.pki}: ISO 15118-20 is not offered over TLS (TLS 1.2 only)`);
+        }
+        if (pnc) {
+          ev.pnc = evccPnc(pki, config.pnc.install);
+          if (pki.contract) ev.pnc20 = { contractCertPem: pki.contract.leafPem, subCaPems: pki.contract.subCaPems, contractKeyPem: pki.contract.keyPem };
+        }
       }
       ev.control = await startControlApi({
         host: config.control.host,
@@ -181,7 +212,7 @@ export class EvProcess {
         : `sdp://${bracket(c.sdp.address)}:${c.sdp.port}`;
     return (
       `v2xsim ev ready: id=${c.id} secc=${secc} control=${this.control?.url ?? '-'}${c.cable ? ` cable=${c.cable}` : ''} protocols=${c.protocols.join(',')} mode=${c.energyTransferMode} ` +
-      `payment=${c.payment} tls=${c.tls ? 'on' : 'off'} soc=${round(this.model.soc, 2)} target=${c.needs.targetSoc} speed=${c.clock.speed}`
+      `${c.protocols.some(isIso20Protocol) ? `controlMode=${c.controlMode} bpt=${c.bpt ? 'on' : 'off'} ` : ''}payment=${c.payment} tls=${c.tls ? 'on' : 'off'} soc=${round(this.model.soc, 2)} target=${c.needs.targetSoc} speed=${c.clock.speed}`
     );
   }
 
@@ -236,11 +267,14 @@ export class EvProcess {
     this.live = {};
     this.lastStopReason = undefined;
     this.adapter.beginSession();
+    this.adapter20.beginSession();
+    // -2 and DIN stop at the target SoC; a -20 session sets its own control mode once it begins
+    this.model.setControlMode('Scheduled');
     const messages: Record<string, number> = {};
     const unsubscribe = this.hub.subscribe((e) => {
       messages[e.message] = (messages[e.message] ?? 0) + 1;
     });
-    this.sessionStart = { soc: this.model.soc, chargedWh: this.model.chargedEnergyWh };
+    this.sessionStart = { soc: this.model.soc, chargedWh: this.model.chargedEnergyWh, dischargedWh: this.model.dischargedEnergyWh };
     const t0 = performance.now();
     const sim0 = this.clock.now();
     let secc: { host: string; port: number } | undefined;
@@ -259,6 +293,8 @@ export class EvProcess {
         ...(this.tls ? { tls: this.tls } : {}),
         tracer: this.tracer,
         session: { loopDelayMs: c.session.loopMs, ongoingDelayMs: c.session.ongoingMs, ...(this.pnc ? { pnc: this.pnc } : {}) },
+        ...(c.protocols.some(isIso20Protocol) ? { ev20: this.adapter20 } : {}),
+        ...(this.pnc20 ? { pnc20: this.pnc20 } : {}),
       });
       result = await Promise.race([session, this.abandoned(), ...(c.cable ? [this.cableGivenUp()] : [])]);
       if (!result) error = this.cableExpired ? `cable: ${this.cableExpired.timer} (${this.cableExpired.budgetMs} ms) expired` : `interrupted: the session did not stop within ${INTERRUPT_GRACE_MS} ms`;
@@ -277,6 +313,9 @@ export class EvProcess {
     const namespace = result?.namespace ?? this.live.namespace;
     const sessionId = result?.sessionId ?? this.live.sessionId;
     const stopReason = this.lastStopReason;
+    const dischargedWh = this.model.dischargedEnergyWh - this.sessionStart.dischargedWh;
+    const iso20Session = protocol !== undefined && isIso20Protocol(protocol);
+    const remaining = this.model.remainingV2gEnergyWh;
     return {
       actor: c.id,
       session: n,
@@ -292,6 +331,12 @@ export class EvProcess {
       discovery: c.secc ? 'configured' : 'sdp',
       messages,
       energyWh: round(this.model.chargedEnergyWh - this.sessionStart.chargedWh, 3),
+      ...(iso20Session || dischargedWh > 0 ? { dischargedWh: round(dischargedWh, 3) } : {}),
+      ...(this.live.service ? { service: this.live.service } : {}),
+      ...(this.live.controlMode ? { controlMode: this.live.controlMode } : {}),
+      ...(result?.tlsVersion ? { tlsVersion: result.tlsVersion } : {}),
+      ...(iso20Session && this.config.bpt && remaining !== undefined ? { remainingV2gEnergyWh: round(remaining, 3) } : {}),
+      ...(result?.renegotiations ? { renegotiations: result.renegotiations.map((r) => ({ ...r, elapsedMs: round(r.elapsedMs, 3) })) } : {}),
       socStart: round(this.sessionStart.soc, 3),
       socEnd: round(this.model.soc, 3),
       ...(stopReason ? { stopReason } : {}),
@@ -452,12 +497,24 @@ export class EvProcess {
       this.live.payment = option === 'Contract' ? 'pnc' : 'eim';
     }
     if (e.message === 'ServicePaymentSelectionReq' && e.direction === 'tx') this.live.payment = 'eim';
+    if (e.protocol === 'iso15118-20' && e.direction === 'tx') this.observe20(e);
     // the reason is read when the EV decides to stop: at its PowerDelivery(Stop) / (ReadyToChargeState false)
     if (e.message === 'PowerDeliveryReq' && e.direction === 'tx' && !this.lastStopReason) {
-      const body = e.body as { V2G_Message?: { Body?: { PowerDeliveryReq?: { ChargeProgress?: string; ReadyToChargeState?: boolean } } } };
-      const pd = body.V2G_Message?.Body?.PowerDeliveryReq;
+      const pd = powerDeliveryOf(e.body);
       if (pd && (pd.ChargeProgress === 'Stop' || pd.ReadyToChargeState === false)) this.lastStopReason = this.adapter.stopReason() ?? 'evse';
     }
+  }
+
+  /** ISO 15118-20 requests: the payment, energy service and control mode the EV chose. */
+  private observe20(e: TraceEvent): void {
+    const body = e.body as Record<string, Record<string, unknown> | undefined> | undefined;
+    if (e.message === 'AuthorizationReq') this.live.payment = body?.AuthorizationReq?.SelectedAuthorizationService === 'PnC' ? 'pnc' : 'eim';
+    if (e.message === 'ServiceSelectionReq') {
+      const id = (body?.ServiceSelectionReq?.SelectedEnergyTransferService as { ServiceID?: number } | undefined)?.ServiceID;
+      const service = id !== undefined ? SERVICE_NAMES[id] : undefined;
+      if (service) this.live.service = service;
+    }
+    if (e.message === 'DC_ChargeParameterDiscoveryReq' || e.message === 'AC_ChargeParameterDiscoveryReq') this.live.controlMode = this.adapter20.controlMode;
   }
 
   /** The cable follows the session: SessionSetupRes stops the setup timer; PowerDelivery(Start) → C, (Stop) → B. */
@@ -466,7 +523,7 @@ export class EvProcess {
       const timers = this.cableTimers;
       if (timers?.communicationSetup.status === 'running') timers.sessionSetupRes();
     } else if (e.message === 'PowerDeliveryReq' && e.direction === 'tx') {
-      const pd = (e.body as { V2G_Message?: { Body?: { PowerDeliveryReq?: { ChargeProgress?: string; ReadyToChargeState?: boolean } } } } | undefined)?.V2G_Message?.Body?.PowerDeliveryReq;
+      const pd = powerDeliveryOf(e.body);
       // ISO 15118-2: ChargeProgress; DIN 70121: ReadyToChargeState
       const progress = pd?.ChargeProgress ?? (pd?.ReadyToChargeState === true ? 'Start' : pd?.ReadyToChargeState === false ? 'Stop' : undefined);
       this.powerDelivery = progress === 'Start' || progress === 'Stop' || progress === 'Renegotiate' ? progress : undefined;
@@ -492,6 +549,9 @@ export class EvProcess {
       energyTransferMode: this.config.energyTransferMode,
       soc: round(this.model.soc, 3),
       sessionEnergyWh: round(this.model.chargedEnergyWh - this.sessionStart.chargedWh, 3),
+      sessionDischargedWh: round(this.model.dischargedEnergyWh - this.sessionStart.dischargedWh, 3),
+      dischargeAllowed: this.model.dischargeAllowed,
+      ...(this.model.remainingV2gEnergyWh !== undefined ? { remainingV2gEnergyWh: round(this.model.remainingV2gEnergyWh, 3) } : {}),
       powerW: round(this.model.lastPowerW, 1),
       needs: {
         targetSoc: needs.targetSoc,
@@ -544,8 +604,15 @@ export class EvProcess {
         },
       },
       {
+        name: 'allow-discharge',
+        description:
+          'the driver allows (true) or forbids (false) discharging: a running ISO 15118-20 BPT session sends discharge limits of 0 and renegotiates; a new session asks for AC/DC instead of AC_BPT/DC_BPT when forbidden',
+        body: { type: 'object', additionalProperties: false, required: ['allowed'], properties: { allowed: { type: 'boolean' } } },
+        run: (body: { allowed: boolean }) => ({ changed: this.model.setDischargeAllowed(body.allowed), dischargeAllowed: this.model.dischargeAllowed }),
+      },
+      {
         name: 'set-needs',
-        description: "the driver changes the mobility needs; in a running ISO 15118-2 session the EV renegotiates (PowerDelivery Renegotiate)",
+        description: 'the driver changes the mobility needs; in a running session the EV renegotiates (ISO 15118-2 PowerDelivery Renegotiate, ISO 15118-20 PowerDelivery ScheduleRenegotiation)',
         body: {
           type: 'object',
           additionalProperties: false,
@@ -574,6 +641,30 @@ export class EvProcess {
       },
     ];
   }
+}
+
+const SERVICE_NAMES: Record<number, string> = { 1: 'AC', 2: 'DC', 5: 'AC_BPT', 6: 'DC_BPT' };
+
+/** PowerDeliveryReq of a trace body: ISO 15118-2/DIN (in V2G_Message) or -20 (its own element). */
+function powerDeliveryOf(body: unknown): { ChargeProgress?: string; ReadyToChargeState?: boolean } | undefined {
+  const b = body as { V2G_Message?: { Body?: { PowerDeliveryReq?: { ChargeProgress?: string; ReadyToChargeState?: boolean } } }; PowerDeliveryReq?: { ChargeProgress?: string } } | undefined;
+  return b?.V2G_Message?.Body?.PowerDeliveryReq ?? b?.PowerDeliveryReq;
+}
+
+/**
+ * The EVCC's TLS: ISO 15118-2/DIN over TLS 1.2; ISO 15118-20 over TLS 1.3 presenting the OEM
+ * provisioning chain (mutual authentication). Offering both: TLS 1.2–1.3 with the certificate, so
+ * a -2-only SECC still answers with TLS 1.2 (and the EVCC then offers -2 only). In TLS 1.2 the SECC
+ * certificate's curve must be among the EV's groups (RFC 8422 §5.1): P-521 too on a P-521 PKI.
+ */
+function evccTls(pki: LoadedPki, offers2: boolean, offers20: boolean): EvccTlsOptions {
+  const ca = pki.roots.v2g!;
+  const groups12 = pki.curve === 'P-521' ? 'prime256v1:secp521r1' : TLS_ISO15118_2.ecdhCurve;
+  const oem = offers20 ? pki.oemProv : undefined;
+  if (!oem) return { ...TLS_ISO15118_2, ecdhCurve: groups12, ca };
+  const identity = { ca, cert: oem.chainPem, key: oem.keyPem };
+  if (!offers2) return { minVersion: TLS_ISO15118_20.minVersion, maxVersion: TLS_ISO15118_20.maxVersion, ciphers: TLS_ISO15118_20.ciphers, ...identity };
+  return { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: `${TLS_ISO15118_20.ciphers}:${TLS_ISO15118_2.ciphers}`, ...identity };
 }
 
 /**
@@ -613,8 +704,13 @@ const HEALTH_PROPERTIES = {
   sessionId: { type: 'string' },
   lastMessage: { type: 'string' },
   energyTransferMode: { type: 'string' },
+  service: { type: 'string' },
+  controlMode: { type: 'string' },
   soc: { type: 'number' },
   sessionEnergyWh: { type: 'number' },
+  sessionDischargedWh: { type: 'number' },
+  dischargeAllowed: { type: 'boolean' },
+  remainingV2gEnergyWh: { type: 'number' },
   powerW: { type: 'number' },
   needs: { type: 'object', additionalProperties: true },
   stopReason: { type: 'string' },

@@ -14,10 +14,10 @@ export class OperatorLimitSource implements RevisedLimitSource {
   private cap: number | undefined;
   private rev = 0;
 
-  constructor(private inner: LimitSource) {}
+  constructor(private innerSource: LimitSource) {}
 
   get revision(): number {
-    return this.rev + ((this.inner as Partial<RevisedLimitSource>).revision ?? 0);
+    return this.rev + ((this.innerSource as Partial<RevisedLimitSource>).revision ?? 0);
   }
 
   /** the operator's maximum power, W; undefined = none */
@@ -34,20 +34,25 @@ export class OperatorLimitSource implements RevisedLimitSource {
     return true;
   }
 
+  /** the source underneath (static configuration, or OCPP over it) */
+  get inner(): LimitSource {
+    return this.innerSource;
+  }
+
   /** Replace the source underneath (e.g. OCPP takes over from the static configuration). */
   setInner(inner: LimitSource): void {
-    this.inner = inner;
+    this.innerSource = inner;
     this.rev++;
   }
 
   /** Start the inner source's schedule again at `simTime`, if it has one that restarts (a new session). */
   restartSchedule(simTime: number): void {
-    const inner = this.inner as LimitSource & { restartSchedule?: (t: number) => void };
+    const inner = this.innerSource as LimitSource & { restartSchedule?: (t: number) => void };
     inner.restartSchedule?.(simTime);
   }
 
   currentLimit(simTime: number): EvseLimit {
-    const limit = this.inner.currentLimit(simTime);
+    const limit = this.innerSource.currentLimit(simTime);
     const cap = this.cap;
     if (cap === undefined) return limit;
     return {

@@ -8,6 +8,7 @@ import type { DcPowerStage, DcStepResult } from '../model/dc-power-stage.js';
 import type { EvseModel } from '../model/evse-model.js';
 import type { LimitSource } from '../model/limits.js';
 import type { SeccEvsePort } from '../secc/server.js';
+import type { SeccBackend } from './backend.js';
 
 type EnergyTransferMode = iso2.EnergyTransferMode;
 
@@ -31,10 +32,12 @@ export interface SeccEvseAdapterOptions {
   paymentOptions?: readonly iso2.PaymentOption[];
   /** wall clock for the authorisation delay, ms. Default performance.now. */
   wallNow?: () => number;
+  /** the backend (the OCPP station): its authorisation verdict and the EV's needs */
+  backend?: SeccBackend;
 }
 
 /** What the process sees of the session in progress. */
-export type SeccEvseState = 'idle' | 'authorizing' | 'authorized' | 'cable-check' | 'pre-charge' | 'charging' | 'stopping';
+export type SeccEvseState = 'idle' | 'authorizing' | 'rejected' | 'authorized' | 'cable-check' | 'pre-charge' | 'charging' | 'stopping';
 
 interface SessionState {
   state: SeccEvseState;
@@ -48,6 +51,10 @@ interface SessionState {
   /** the limit source and its revision when the schedule was last offered */
   offered?: { source: LimitSource; revision: number };
   stopRequested: boolean;
+  /** the backend's verdict once final */
+  verdict?: 'Accepted' | 'Rejected';
+  /** the backend refused the authorisation: the SECC answers FAILED (SeccServer) */
+  rejected: boolean;
   /** AC: the EV draws current between PowerDelivery Start and Stop */
   acCharging: boolean;
   /** AC: the EAmount of the last ChargeParameterDiscoveryReq, and what was metered since, Wh */
@@ -65,6 +72,8 @@ export class SeccEvseAdapter implements SeccEvsePort {
   readonly paymentOptions: readonly iso2.PaymentOption[];
   private readonly auth: EimAuthorization;
   private readonly wallNow: () => number;
+  /** the backend (OCPP station), settable after construction: the process wires it when it has one */
+  backend: SeccBackend | undefined;
   private session: SessionState | undefined;
   /** authorize() before the EV arrived: the next session starts authorised */
   private preAuthorized = false;
@@ -89,6 +98,7 @@ export class SeccEvseAdapter implements SeccEvsePort {
     if (this.paymentOptions.length === 0) throw new RangeError('an EVSE needs at least one payment option');
     this.auth = options.authorization ?? { mode: 'auto' };
     this.wallNow = options.wallNow ?? (() => performance.now());
+    this.backend = options.backend;
   }
 
   // --- what the process controls ------------------------------------------------------
@@ -102,10 +112,20 @@ export class SeccEvseAdapter implements SeccEvsePort {
     return this.session !== undefined;
   }
 
+  /** The backend refused this session's authorisation (the SECC answers FAILED and closes). */
+  get authorizationRejected(): boolean {
+    return this.session?.rejected === true;
+  }
+
   /** EIM: the driver is authorised (card, app). Before the EV arrives it holds for the next session. */
   authorize(): void {
     if (this.session) this.session.authorized = true;
     else this.preAuthorized = true;
+  }
+
+  /** An authorisation held for the next session is withdrawn (the CSMS deauthorised the token). */
+  revokePreAuthorization(): void {
+    this.preAuthorized = false;
   }
 
   /** The operator stops the charge: StopCharging in the next status. false when no session is running. */
@@ -141,8 +161,16 @@ export class SeccEvseAdapter implements SeccEvsePort {
         if (this.wallNow() - s.authStartedAt >= this.auth.delayMs) s.authorized = true;
       }
     }
-    s.state = s.authorized ? 'authorized' : 'authorizing';
-    return s.authorized ? 'Finished' : 'Ongoing';
+    // then the backend (the CSMS's Authorize), Ongoing until it answers
+    let verdict: 'Accepted' | 'Ongoing' | 'Rejected' = 'Accepted';
+    if (s.authorized && this.backend) {
+      verdict = s.verdict ?? this.backend.verdict({ service: 'EIM' });
+      if (verdict !== 'Ongoing') s.verdict = verdict;
+    }
+    if (verdict === 'Rejected') s.rejected = true;
+    const done = s.authorized && verdict === 'Accepted';
+    s.state = s.rejected ? 'rejected' : done ? 'authorized' : 'authorizing';
+    return done ? 'Finished' : 'Ongoing';
   }
 
   /** The PMaxSchedule from now on (t = 0 is now), from the limit source, capped by the hardware. */
@@ -158,6 +186,7 @@ export class SeccEvseAdapter implements SeccEvsePort {
     s.acRequestWh = needs.energyRequestWh;
     s.acMeteredWh = 0;
     s.offered = { source, revision: revisionOf(source) };
+    this.backend?.chargeNeeds2?.(needs);
     return this.model.pMaxSchedule({ at: now, energyTransfer: s.transfer }).map((e) => ({ startS: e.startS, pMaxW: e.pMaxW, ...(e.durationS !== undefined ? { durationS: e.durationS } : {}) }));
   }
 
@@ -276,7 +305,7 @@ export class SeccEvseAdapter implements SeccEvsePort {
   /** The session in progress, started by whichever port call comes first. */
   private begin(): SessionState {
     if (!this.session) {
-      this.session = { state: 'authorizing', authorized: this.preAuthorized, acPhases: this.model.ac?.phases ?? 3, stopRequested: false, acCharging: false, acMeteredWh: 0 };
+      this.session = { state: 'authorizing', authorized: this.preAuthorized, acPhases: this.model.ac?.phases ?? 3, stopRequested: false, rejected: false, acCharging: false, acMeteredWh: 0 };
       this.preAuthorized = false;
       this.lastAcAt = undefined;
     }

@@ -20,6 +20,14 @@ export interface EvseDcConfig {
   peakCurrentRippleA: number;
   /** EVSEEnergyToBeDelivered, Wh (optional in the protocol) */
   energyToBeDeliveredWh?: number;
+  /**
+   * Bidirectional power transfer (ISO 15118-20 DC_BPT): EVSEMaximumDischargePower, W, and
+   * EVSEMaximumDischargeCurrent, A (positive numbers). Absent: the stage cannot take energy back.
+   */
+  maxDischargePowerW?: number;
+  maxDischargeCurrentA?: number;
+  /** EVSEMinimumDischargeCurrent, A. Default 0. */
+  minDischargeCurrentA?: number;
 }
 
 export interface EvseRampConfig {
@@ -49,6 +57,9 @@ export type DcStageMode = 'Off' | 'CableCheck' | 'PreCharge' | 'CurrentDemand';
 export interface DcStepLimits {
   maxPowerW?: number;
   maxCurrentA?: number;
+  /** discharge (BPT), positive numbers */
+  maxDischargePowerW?: number;
+  maxDischargeCurrentA?: number;
 }
 
 export interface DcStepResult {
@@ -60,7 +71,7 @@ export interface DcStepResult {
   EVSEPowerLimitAchieved: boolean;
   /** the EV asked for more than EVSEMaximumVoltageLimit */
   EVSEVoltageLimitAchieved: boolean;
-  /** energy delivered during the step, Wh (what the meter counts) */
+  /** energy delivered during the step, Wh (what the meter counts); negative = taken back from the EV */
   energyWh: number;
   /** energy / step duration, W */
   averagePowerW: number;
@@ -92,6 +103,10 @@ export class DcPowerStage {
     if (!(maxVoltageV > 0 && minVoltageV >= 0 && minVoltageV <= maxVoltageV)) throw new RangeError(`DC voltage limits must satisfy 0 ≤ min ≤ max, max > 0, got ${minVoltageV}..${maxVoltageV}`);
     if (!(maxCurrentA > 0 && minCurrentA >= 0 && minCurrentA <= maxCurrentA)) throw new RangeError(`DC current limits must satisfy 0 ≤ min ≤ max, max > 0, got ${minCurrentA}..${maxCurrentA}`);
     if (!(maxPowerW > 0)) throw new RangeError(`DC maxPowerW must be > 0, got ${maxPowerW}`);
+    for (const k of ['maxDischargePowerW', 'maxDischargeCurrentA', 'minDischargeCurrentA'] as const) {
+      const v = config[k];
+      if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new RangeError(`DC ${k} must be a finite number ≥ 0, got ${v}`);
+    }
     this.config = { ...config };
     this.ramp = { ...DEFAULT_RAMP, ...definedOnly(ramp) };
     for (const [k, v] of Object.entries(this.ramp)) if (!(v > 0)) throw new RangeError(`ramp ${k} must be > 0, got ${v}`);
@@ -114,8 +129,14 @@ export class DcPowerStage {
     return this.current;
   }
 
+  /** W; negative while discharging */
   get presentPowerW(): number {
     return this.voltage * this.current;
+  }
+
+  /** The stage can take energy back from the EV (DC_BPT). */
+  get bidirectional(): boolean {
+    return (this.config.maxDischargePowerW ?? 0) > 0 && (this.config.maxDischargeCurrentA ?? 0) > 0;
   }
 
   /** CableCheckReq: start the isolation test; the result comes after durationMs of steps. */
@@ -139,13 +160,14 @@ export class DcPowerStage {
   }
 
   /**
-   * CurrentDemandReq: deliver EVTargetCurrent at EVTargetVoltage, within the limits. A negative
-   * target current (bidirectional power transfer) is treated as 0 until discharge is modelled.
+   * CurrentDemandReq / DC_ChargeLoopReq: deliver EVTargetCurrent at EVTargetVoltage, within the
+   * limits. A negative target current takes energy back from the EV (bidirectional power
+   * transfer) when the stage is bidirectional; otherwise it is treated as 0.
    */
   currentDemand(EVTargetVoltage: number, EVTargetCurrent: number): void {
     this.stageMode = 'CurrentDemand';
     this.targetVoltage = EVTargetVoltage;
-    this.targetCurrent = Math.max(0, EVTargetCurrent);
+    this.targetCurrent = this.bidirectional ? EVTargetCurrent : Math.max(0, EVTargetCurrent);
   }
 
   /** PowerDelivery Stop / session end: ramp the current down, then the voltage (welding detection watches it fall). */
@@ -184,20 +206,29 @@ export class DcPowerStage {
     const pLimit = Math.min(this.config.maxPowerW, limits.maxPowerW ?? Infinity);
     const p0 = this.voltage * this.current;
     // Keep the voltage while current still flows after a stop: the contactors are closed.
-    const v1 = this.stageMode === 'Off' && p0 > 0 ? this.voltage : approach(this.voltage, vTarget, this.ramp.voltageVPerS * h);
+    const v1 = this.stageMode === 'Off' && p0 !== 0 ? this.voltage : approach(this.voltage, vTarget, this.ramp.voltageVPerS * h);
     let pTarget = 0;
     let currentLimitAchieved = false;
     let powerLimitAchieved = false;
     if (this.stageMode === 'CurrentDemand' && v1 > 0) {
       const wanted = this.targetCurrent;
-      // A relative margin, so an EV asking for exactly the limit (P / V × V) is not flagged by rounding.
-      currentLimitAchieved = wanted > iLimit * (1 + LIMIT_EPSILON);
-      powerLimitAchieved = wanted * v1 > pLimit * (1 + LIMIT_EPSILON);
-      pTarget = Math.min(wanted, iLimit, pLimit / v1) * v1;
+      if (wanted >= 0) {
+        // A relative margin, so an EV asking for exactly the limit (P / V × V) is not flagged by rounding.
+        currentLimitAchieved = wanted > iLimit * (1 + LIMIT_EPSILON);
+        powerLimitAchieved = wanted * v1 > pLimit * (1 + LIMIT_EPSILON);
+        pTarget = Math.min(wanted, iLimit, pLimit / v1) * v1;
+      } else {
+        const iDis = Math.min(this.config.maxDischargeCurrentA ?? 0, limits.maxDischargeCurrentA ?? Infinity);
+        const pDis = Math.min(this.config.maxDischargePowerW ?? 0, limits.maxDischargePowerW ?? Infinity);
+        currentLimitAchieved = -wanted > iDis * (1 + LIMIT_EPSILON);
+        powerLimitAchieved = -wanted * v1 > pDis * (1 + LIMIT_EPSILON);
+        pTarget = -Math.min(-wanted, iDis, pDis / v1) * v1;
+      }
     }
 
-    // Ramp the power (dP/dt) and integrate it exactly: linear while ramping, then flat.
-    const rate = pTarget >= p0 ? this.ramp.powerUpWPerS : this.ramp.powerDownWPerS;
+    // Ramp the power (dP/dt) and integrate it exactly: linear while ramping, then flat. Growing
+    // magnitude (charge or discharge) ramps at the up rate, shrinking or reversing at the down rate.
+    const rate = Math.abs(pTarget) > Math.abs(p0) && pTarget * p0 >= 0 ? this.ramp.powerUpWPerS : this.ramp.powerDownWPerS;
     const rampS = Math.abs(pTarget - p0) / rate;
     let p1: number;
     let energyWs: number;

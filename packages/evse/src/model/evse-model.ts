@@ -18,6 +18,8 @@ export interface EvseAcConfig {
   maxCurrentA: number;
   /** IEC 61851-1: the PWM cannot offer less than 6 A; below this the EVSE offers 0 */
   minCurrentA: number;
+  /** ISO 15118-20 AC_BPT: EVSEMaximumDischargePower, W (all phases). Absent: no discharge. */
+  maxDischargePowerW?: number;
 }
 
 export interface EvseModelConfig {
@@ -40,6 +42,10 @@ export interface DcEvseChargeParameter {
   EVSECurrentRegulationTolerance: number | undefined;
   EVSEPeakCurrentRipple: number;
   EVSEEnergyToBeDelivered: number | undefined;
+  /** BPT (ISO 15118-20 names): 0 when the EVSE cannot discharge */
+  EVSEMaximumDischargePower: number;
+  EVSEMaximumDischargeCurrent: number;
+  EVSEMinimumDischargeCurrent: number;
 }
 
 /** AC_EVSEChargeParameter (ISO 15118-2 names). */
@@ -111,6 +117,9 @@ export class EvseModel {
       EVSECurrentRegulationTolerance: dc.currentRegulationToleranceA,
       EVSEPeakCurrentRipple: dc.peakCurrentRippleA,
       EVSEEnergyToBeDelivered: dc.energyToBeDeliveredWh,
+      EVSEMaximumDischargePower: Math.min(dc.maxDischargePowerW ?? 0, limit.maxDischargePowerW ?? Infinity),
+      EVSEMaximumDischargeCurrent: dc.maxDischargeCurrentA ?? 0,
+      EVSEMinimumDischargeCurrent: dc.minDischargeCurrentA ?? 0,
     };
   }
 
@@ -141,7 +150,7 @@ export class EvseModel {
   /** Advance the DC power stage by dtMs under the limit in force now, and meter the energy. */
   stepDc(dtMs: number): DcStepResult {
     const limit = this.currentLimit();
-    const result = this.requireDc().step(dtMs, { maxPowerW: limit.maxPowerW, maxCurrentA: limit.maxCurrentA });
+    const result = this.requireDc().step(dtMs, { maxPowerW: limit.maxPowerW, maxCurrentA: limit.maxCurrentA, maxDischargePowerW: limit.maxDischargePowerW });
     this.meter.addEnergy(result.energyWh);
     return result;
   }
@@ -158,6 +167,28 @@ export class EvseModel {
     const energyWh = (powerW * dtMs) / 3_600_000;
     this.meter.addEnergy(energyWh);
     return { EVSEPresentCurrent: i, EVSEPresentActivePower: powerW, energyWh };
+  }
+
+  /**
+   * ISO 15118-20 AC: meter dtMs at the active power the EV reports (EVPresentActivePower; negative
+   * = discharge), held to what the EVSE allows: its maximum power, and its discharge maximum
+   * (0 without AC_BPT). Returns the metered power and energy.
+   */
+  stepAcPower(dtMs: number, powerW: number): { powerW: number; energyWh: number } {
+    if (!(dtMs >= 0) || !Number.isFinite(dtMs)) throw new RangeError(`stepAcPower(dtMs): dtMs must be a finite number ≥ 0, got ${dtMs}`);
+    const p = this.acChargeParameter();
+    const maxW = p.EVSEMaxCurrent * p.EVSENominalVoltage * p.phases;
+    const maxDisW = this.acMaxDischargePowerW();
+    const w = Math.max(-maxDisW, Math.min(maxW, Number.isFinite(powerW) ? powerW : 0));
+    const energyWh = (w * dtMs) / 3_600_000;
+    this.meter.addEnergy(energyWh);
+    return { powerW: w, energyWh };
+  }
+
+  /** AC_BPT: EVSEMaximumDischargePower now, W (0 without discharge hardware). */
+  acMaxDischargePowerW(at: number = this.clock.now()): number {
+    const ac = this.requireAc();
+    return Math.min(ac.maxDischargePowerW ?? 0, this.currentLimit(at).maxDischargePowerW ?? Infinity);
   }
 
   private hardwareMaxPowerW(energyTransfer: 'AC' | 'DC'): number {

@@ -10,6 +10,8 @@ export interface EvseLimit {
   maxPowerW?: number;
   /** maximum current now, A (per phase for AC); absent = hardware limit only */
   maxCurrentA?: number;
+  /** maximum discharge power now, W (bidirectional power transfer); absent = hardware limit only */
+  maxDischargePowerW?: number;
   /** the planned limit from now on, t = 0 being the time asked for; absent = no plan */
   schedule?: PMaxScheduleEntry[];
 }

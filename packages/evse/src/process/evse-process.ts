@@ -1,10 +1,13 @@
 // The EVSE process (`v2xsim evse`): the EVSE model on a sim clock behind the SECC server, an SDP
 // server that announces it, a trace of every message, and the control API. It serves one session
 // after another until it is stopped (one connector: EVs that connect at the same time share it).
+// ISO 15118-2/DIN sessions run on the -2 adapter, ISO 15118-20 sessions on the -20 adapter; both
+// sit on the same model (meter, power stage, limits).
 import {
   APP_PROTOCOLS,
   EvseCableTimers,
   TLS_ISO15118_2,
+  TLS_ISO15118_20,
   createCableListener,
   type CableSocket,
   isPkiError,
@@ -13,6 +16,7 @@ import {
   type AppProtocolId,
   type LoadedPki,
   type iso2,
+  type iso20,
   type SdpServer,
   type SdpTraceEvent,
   type SeccTlsOptions,
@@ -20,12 +24,15 @@ import {
 import { pinoSink, Tracer, type TraceEvent, type TraceSink } from '@v2xsim/trace';
 import { OperatorLimitSource } from '../adapter/operator-limit.js';
 import { SeccEvseAdapter } from '../adapter/secc-evse.js';
+import { SeccEvse20Adapter } from '../adapter/secc-evse20.js';
 import { EvseModel } from '../model/evse-model.js';
 import { StaticLimitSource } from '../model/limits.js';
-import { SeccServer, type SeccSessionEnd } from '../secc/server.js';
+import { SeccServer, type SeccRequestEvent, type SeccSessionEnd } from '../secc/server.js';
 import { ScaledClock } from './clock.js';
+import { StationLink } from './station-link.js';
+import { startStations, type EvseStations } from './stations.js';
 import { ConfigError } from '@v2xsim/process';
-import { evseModelConfig, type EvseProcessConfig } from './config.js';
+import { evseModelConfig, isIso20Protocol, type EvseProcessConfig } from './config.js';
 import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from '@v2xsim/process';
 
 export interface ProcessIo {
@@ -45,8 +52,9 @@ interface LiveSession {
   sessionId?: string;
   peer?: string;
   lastMessage?: string;
-  /** meter reading when the connection came, Wh */
+  /** meter readings when the connection came, Wh */
   meterStartWh: number;
+  meterStartExportWh: number;
   /** the namespaces the EV offered, by SchemaID */
   offered?: Map<number, string>;
 }
@@ -56,6 +64,8 @@ export class EvseProcess {
   readonly model: EvseModel;
   readonly limits: OperatorLimitSource;
   readonly adapter: SeccEvseAdapter;
+  /** the EVSE of ISO 15118-20 sessions */
+  readonly adapter20: SeccEvse20Adapter;
   readonly tracer: Tracer;
   readonly hub = new TraceHub();
   private server: SeccServer | undefined;
@@ -63,11 +73,16 @@ export class EvseProcess {
   private control: ControlApi | undefined;
   private live: LiveSession | undefined;
   private served = 0;
-  private lastEnd: (Omit<SeccSessionEnd, 'protocol'> & { protocol?: AppProtocolId; energyWh?: number }) | undefined;
+  private lastEnd: (Omit<SeccSessionEnd, 'protocol' | 'renegotiations'> & { protocol?: AppProtocolId; energyWh?: number; exportedWh?: number; renegotiations?: number }) | undefined;
   private closing: Promise<void> | undefined;
   /** the cable socket (with `cable`) and its timer */
   private cable: CableSocket | undefined;
   private cableTimers: EvseCableTimers | undefined;
+  /** the OCPP station(s), with `ocpp` */
+  private stations: EvseStations | undefined;
+  /** the SECC ↔ station wiring of the first station's EVSE 1 */
+  private link: StationLink | undefined;
+  private fileSink: TraceSink | undefined;
 
   private constructor(
     readonly config: EvseProcessConfig,
@@ -83,9 +98,29 @@ export class EvseProcess {
       paymentOptions: (['pnc', 'eim'] as const).filter((m) => config.payment.includes(m)).map((m) => (m === 'pnc' ? 'Contract' : 'ExternalPayment')),
       authorization: config.authorization.mode === 'delay' ? { mode: 'delay', delayMs: config.authorization.delayMs } : { mode: config.authorization.mode },
     });
+    const payment20 = (['pnc', 'eim'] as const).filter((m) => config.payment.includes(m)).map((m) => (m === 'pnc' ? ('PnC' as const) : ('EIM' as const)));
+    this.adapter20 = new SeccEvse20Adapter(this.model, this.clock, {
+      evseId: config.evseId,
+      ...(config.iso20.services ? { services: config.iso20.services } : config.iso20.bpt ? {} : { services: [...(this.model.dc ? ['DC' as const] : []), ...(this.model.ac ? ['AC' as const] : [])] }),
+      controlModes: config.iso20.controlModes.map((m) => (m === 'scheduled' ? 'Scheduled' : 'Dynamic')),
+      authorizationServices: payment20,
+      authorization: config.authorization.mode === 'delay' ? { mode: 'delay', delayMs: config.authorization.delayMs } : { mode: config.authorization.mode },
+      ...(config.setpointW !== undefined ? { setpointW: config.setpointW } : {}),
+    });
     const sinks: TraceSink[] = [this.hub, { write: (e) => this.observe(e) }];
-    if (config.trace) sinks.push(pinoSink(config.trace));
+    if (config.trace) sinks.push((this.fileSink = pinoSink(config.trace)));
     this.tracer = new Tracer({ actor: config.id, link: 'ev-evse', sinks, simNow: () => this.clock.now() });
+    if (config.ocpp) {
+      this.link = new StationLink({
+        model: this.model,
+        clock: this.clock,
+        adapter: this.adapter,
+        adapter20: this.adapter20,
+        limits: this.limits,
+        ...(config.ocpp.idToken !== undefined ? { idToken: config.ocpp.idToken } : {}),
+        log: (line) => io.log(`${config.id}: ${line}`),
+      });
+    }
   }
 
   /**
@@ -96,28 +131,44 @@ export class EvseProcess {
     const p = new EvseProcess(config, io);
     try {
       let tls: SeccTlsOptions | undefined;
+      let tls13: SeccTlsOptions | undefined;
       let pnc: iso2.SeccPnc | undefined;
+      let pnc20: iso20.Secc20Pnc | undefined;
       if (config.pki !== undefined) {
         const offersPnc = config.payment.includes('pnc');
+        const serves20 = config.protocols.some(isIso20Protocol);
+        const serves2 = config.protocols.some((x) => !isIso20Protocol(x));
         let pki: LoadedPki;
         try {
-          pki = await loadPki(config.pki, { require: [...(config.tls ? (['secc'] as const) : []), ...(offersPnc ? (['mo-root'] as const) : [])] });
+          pki = await loadPki(config.pki, {
+            require: [...(config.tls ? (['secc'] as const) : []), ...(config.tls && serves20 ? (['oem-root'] as const) : []), ...(offersPnc ? (['mo-root'] as const) : [])],
+          });
         } catch (e) {
           if (isPkiError(e)) throw new ConfigError([{ path: 'pki', message: e.message }]);
           throw e;
         }
-        if (config.tls) tls = { ...TLS_ISO15118_2, key: pki.secc!.keyPem, cert: pki.secc!.chainPem };
-        if (offersPnc) pnc = seccPnc(pki, config.pnc.receipts);
+        const identity = { key: pki.secc?.keyPem ?? '', cert: pki.secc?.chainPem ?? '' };
+        // -2/DIN: TLS 1.2, server authentication; -20: TLS 1.3, the EV's OEM provisioning chain verified against the OEM root
+        if (config.tls && serves2) tls = { ...TLS_ISO15118_2, ...identity };
+        if (config.tls && serves20) tls13 = { ...TLS_ISO15118_20, ...identity, ca: pki.roots.oem! };
+        if (offersPnc) {
+          pnc = seccPnc(pki, config.pnc.receipts);
+          pnc20 = { moRoots: [pki.roots.mo!], ...(pki.roots.oem ? { oemRoots: [pki.roots.oem] } : {}), ...(config.pnc.receipts ? { meteringConfirmationAfterLoops: 3 } : {}) };
+        }
       }
       const server = new SeccServer({
         evse: p.adapter,
+        evse20: p.adapter20,
         protocols: config.protocols,
         host: config.listen.host,
         port: config.listen.port,
         ...(tls ? { tls } : {}),
+        ...(tls13 ? { tls13 } : {}),
         tracer: p.tracer,
         ...(pnc ? { pnc } : {}),
+        ...(pnc20 ? { pnc20 } : {}),
         ...(config.sequenceTimeoutMs !== undefined ? { sequenceTimeoutMs: config.sequenceTimeoutMs } : {}),
+        ...(p.link ? { onRequest: (e: SeccRequestEvent) => p.link!.request(e) } : {}),
       });
       server.onSessionEnd = (end) => p.sessionEnded(end);
       p.server = server;
@@ -128,7 +179,7 @@ export class EvseProcess {
         const { sdp } = config;
         const seccAddress = sdp.seccAddress ?? (sdp.interface !== undefined ? undefined : isUnspecified(config.listen.host) ? sdp.host : config.listen.host);
         p.sdp = await startSdpServer({
-          endpoints: [{ security: tls ? 'tls' : 'none', port: server.port }],
+          endpoints: [{ security: tls || tls13 ? 'tls' : 'none', port: server.port }],
           host: sdp.host,
           port: sdp.port,
           ...(sdp.interface !== undefined ? { interface: sdp.interface } : {}),
@@ -142,6 +193,10 @@ export class EvseProcess {
         });
       }
       if (config.cable) await p.openCable(config.cable);
+      if (config.ocpp && p.link) {
+        p.stations = await startStations(config, p.link, { clock: p.clock, sinks: p.ocppSinks(), log: (line) => io.log(`${config.id}: ${line}`) });
+        p.link.attach(p.stations.primary.evse(1), { cable: config.cable !== undefined });
+      }
       p.control = await startControlApi({
         host: config.control.host,
         port: config.control.port,
@@ -166,13 +221,21 @@ export class EvseProcess {
     return this.control?.url;
   }
 
+  /** The trace sinks of the OCPP link (the hub and the file; the file is closed by the ISO 15118 tracer). */
+  private ocppSinks(): TraceSink[] {
+    const file = this.fileSink;
+    return [this.hub, ...(file ? [{ write: (e: TraceEvent) => file.write(e) }] : [])];
+  }
+
   banner(): string {
     const c = this.config;
     const server = this.server!;
     const sdp = this.sdp ? `udp://${bracket(this.sdp.address().address)}:${this.sdp.address().port}${c.sdp.interface !== undefined ? `%${c.sdp.interface}` : ''}` : 'off';
     return (
       `v2xsim evse ready: id=${c.id} secc=${c.tls ? 'tls' : 'tcp'}://${bracket(server.address)}:${server.port} sdp=${sdp} control=${this.control?.url ?? '-'}${this.cable ? ` cable=${bracket(this.cable.host)}:${this.cable.port}` : ''} ` +
-      `protocols=${c.protocols.join(',')} modes=${c.energyTransferModes.join(',')} payment=${c.payment.join(',')} auth=${c.authorization.mode} tls=${c.tls ? 'on' : 'off'} speed=${c.clock.speed}`
+      `protocols=${c.protocols.join(',')} modes=${c.energyTransferModes.join(',')}` +
+      `${c.protocols.some(isIso20Protocol) ? ` iso20=${this.adapter20.services.join(',')}:${c.iso20.controlModes.join(',')}` : ''} payment=${c.payment.join(',')} auth=${c.authorization.mode} tls=${c.tls ? 'on' : 'off'} speed=${c.clock.speed}` +
+      (this.stations ? ` ${this.stations.describe()}` : '')
     );
   }
 
@@ -185,6 +248,8 @@ export class EvseProcess {
       await this.cable?.close();
       await this.server?.stop();
       this.adapter.endSession();
+      this.adapter20.endSession();
+      await this.stations?.stop();
       await this.tracer.close();
     })();
     return this.closing;
@@ -207,6 +272,7 @@ export class EvseProcess {
     });
     socket.on('plugged', (e) => {
       this.io.log(`${id}: cable: EV plugged in (${e.cableCurrentA} A cable), CP ${e.state}`);
+      this.link?.plugIn();
       socket.setPwm(5).catch((err: unknown) => this.io.log(`${id}: cable: PWM 5 %: ${err instanceof Error ? err.message : String(err)}`));
     });
     socket.on('cp', (e) => {
@@ -217,6 +283,7 @@ export class EvseProcess {
       // state A: the oscillator off, and no session outlives the plug
       socket.setPwm(null).catch(() => undefined);
       this.endSessionsOnUnplug();
+      this.link?.unplug();
     });
     socket.on('error', (e) => this.io.log(`${id}: cable: ${e.message}`));
   }
@@ -224,25 +291,33 @@ export class EvseProcess {
   /** Unplugged: StopCharging for a session still running, and its V2G connection is closed. */
   private endSessionsOnUnplug(): void {
     this.adapter.stop();
+    this.adapter20.stop();
     this.server?.closeConnections();
   }
 
   // --- sessions ------------------------------------------------------------------------
 
   private sessionEnded(end: SeccSessionEnd): void {
+    this.link?.sessionEnded(end);
     this.adapter.endSession();
+    this.adapter20.endSession();
     this.served++;
     const energyWh = this.live ? this.model.meter.importedWh - this.live.meterStartWh : undefined;
+    const exportedWh = this.live ? this.model.meter.exportedWh - this.live.meterStartExportWh : undefined;
     this.lastEnd = {
       ...(end.protocol ? { protocol: end.protocol.id } : {}),
       ...(end.sessionId ? { sessionId: end.sessionId } : {}),
       reason: end.reason,
       ...(end.detail ? { detail: end.detail } : {}),
       ...(energyWh !== undefined ? { energyWh: round(energyWh, 3) } : {}),
+      ...(exportedWh ? { exportedWh: round(exportedWh, 3) } : {}),
+      ...(end.renegotiations ? { renegotiations: end.renegotiations.length } : {}),
     };
+    const reneg = end.renegotiations?.map((t) => `${round(t.elapsedMs, 1)} ms${t.breach ? ` (over ${t.budgetMs} ms)` : ''}`).join(', ');
     this.io.log(
       `${this.config.id}: session ${end.sessionId ?? '-'}${end.protocol ? ` (${end.protocol.id})` : ''} ended: ${end.reason}${end.detail ? ` (${end.detail})` : ''}` +
-        `${energyWh !== undefined ? `, ${round(energyWh / 1000, 3)} kWh` : ''}, meter ${round(this.model.meter.importedWh, 1)} Wh`,
+        `${energyWh !== undefined ? `, ${round(energyWh / 1000, 3)} kWh` : ''}${exportedWh ? `, ${round(exportedWh / 1000, 3)} kWh back` : ''}` +
+        `${reneg ? `, renegotiations ${reneg}` : ''}, meter ${round(this.model.meter.importedWh, 1)} Wh (export ${round(this.model.meter.exportedWh, 1)} Wh)`,
     );
     this.live = undefined;
   }
@@ -254,7 +329,7 @@ export class EvseProcess {
       const offered = new Map<number, string>();
       const req = (e.body as { supportedAppProtocolReq?: { AppProtocol: { ProtocolNamespace: string; SchemaID: number }[] } } | undefined)?.supportedAppProtocolReq;
       for (const a of req?.AppProtocol ?? []) offered.set(a.SchemaID, a.ProtocolNamespace);
-      this.live = { meterStartWh: this.model.meter.importedWh, offered, ...(e.peer ? { peer: e.peer } : {}) };
+      this.live = { meterStartWh: this.model.meter.importedWh, meterStartExportWh: this.model.meter.exportedWh, offered, ...(e.peer ? { peer: e.peer } : {}) };
     }
     const live = this.live;
     if (!live) return;
@@ -281,14 +356,16 @@ export class EvseProcess {
       status: 'ok',
       actor: this.config.id,
       role: 'evse',
-      state: this.adapter.state,
+      state: this.adapter20.sessionActive ? this.adapter20.state : this.adapter.state,
+      ...(this.adapter20.sessionActive ? this.adapter20.selected : {}),
       ...(live?.protocol ? { protocol: live.protocol, namespace: live.namespace } : {}),
       ...(live?.sessionId ? { sessionId: live.sessionId } : {}),
       ...(live?.peer ? { peer: live.peer } : {}),
       ...(live?.lastMessage ? { lastMessage: live.lastMessage } : {}),
       sessionsServed: this.served,
       ...(this.lastEnd ? { lastSession: this.lastEnd } : {}),
-      meter: { id: this.model.meter.meterId, importedWh: round(this.model.meter.importedWh, 3) },
+      meter: { id: this.model.meter.meterId, importedWh: round(this.model.meter.importedWh, 3), exportedWh: round(this.model.meter.exportedWh, 3) },
+      ...(this.adapter20.setpointW !== undefined ? { setpointW: this.adapter20.setpointW } : {}),
       presentPowerW: round(this.model.dc?.presentPowerW ?? 0, 1),
       limits: {
         ...(limit.maxPowerW !== undefined ? { maxPowerW: limit.maxPowerW } : {}),
@@ -298,6 +375,7 @@ export class EvseProcess {
       authorization: this.config.authorization.mode,
       ...(this.cable ? { cable: this.cableHealth(this.cable) } : {}),
       secc: `${this.config.tls ? 'tls' : 'tcp'}://${bracket(this.server?.address ?? this.config.listen.host)}:${this.server?.port ?? this.config.listen.port}`,
+      ...(this.stations ? { ocpp: this.stations.health() } : {}),
       simTime: new Date(this.clock.now()).toISOString(),
     };
   }
@@ -320,10 +398,28 @@ export class EvseProcess {
     return [
       {
         name: 'authorize',
-        description: 'EIM: the driver is authorised (card, app); before an EV arrives it holds for the next session',
-        run: () => {
-          const current = this.adapter.sessionActive;
-          this.adapter.authorize();
+        description: this.link
+          ? 'EIM: the driver presents an id token (body {idToken, type}; default the configured one or the EVCCID): the CSMS’s Authorize decides; before an EV arrives it holds for the next session'
+          : 'EIM: the driver is authorised (card, app); before an EV arrives it holds for the next session',
+        ...(this.link
+          ? {
+              body: {
+                type: 'object',
+                additionalProperties: false,
+                properties: { idToken: { type: 'string', minLength: 1, maxLength: 36 }, type: { type: 'string', enum: ['ISO14443', 'ISO15693', 'KeyCode', 'Local', 'MacAddress', 'eMAID', 'Central', 'EVCCID', 'NoAuthorization'] } },
+              },
+            }
+          : {}),
+        run: (body: { idToken?: string; type?: string } = {}) => {
+          if (this.link && body.idToken !== undefined) this.link.authorizeDriver({ idToken: body.idToken, ...(body.type ? { type: body.type } : {}) });
+          const current = this.adapter.sessionActive || this.adapter20.sessionActive;
+          if (this.adapter20.sessionActive) this.adapter20.authorizeDriver();
+          else if (this.adapter.sessionActive) this.adapter.authorize();
+          else {
+            // the next EV may run either protocol
+            this.adapter.authorize();
+            this.adapter20.authorizeDriver();
+          }
           return { session: current ? 'current' : 'next' };
         },
       },
@@ -331,6 +427,7 @@ export class EvseProcess {
         name: 'stop',
         description: 'the operator stops the charge: StopCharging in the next EVSE status; the EV ends the session',
         run: () => {
+          if (this.adapter20.stop()) return { state: this.adapter20.state };
           if (!this.adapter.stop()) throw new ControlActionError(409, 'no session in progress to stop');
           return { state: this.adapter.state };
         },
@@ -346,7 +443,23 @@ export class EvseProcess {
         },
         run: (body: { maxPowerW: number | null }) => {
           const changed = this.limits.setMaxPowerW(body.maxPowerW ?? undefined);
-          return { changed, maxPowerW: body.maxPowerW, renegotiation: changed && this.adapter.notification() === 'ReNegotiation' };
+          const renegotiation = this.adapter20.sessionActive ? this.adapter20.renegotiationDue() : this.adapter.notification() === 'ReNegotiation';
+          return { changed, maxPowerW: body.maxPowerW, renegotiation: changed && renegotiation };
+        },
+      },
+      {
+        name: 'discharge',
+        description:
+          'the operator’s power setpoint for ISO 15118-20 (W, negative = discharge, null = none): Dynamic mode follows it at the next charge-loop cycle, a Scheduled session is asked to renegotiate (a discharging schedule)',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['setpointW'],
+          properties: { setpointW: { type: ['number', 'null'], description: 'W; negative = from the EV to the grid; null = charge at the limits' } },
+        },
+        run: (body: { setpointW: number | null }) => {
+          const renegotiation = this.adapter20.setSetpointW(body.setpointW ?? undefined);
+          return { setpointW: body.setpointW, ...this.adapter20.selected, renegotiation };
         },
       },
     ];
@@ -383,7 +496,7 @@ const HEALTH_PROPERTIES = {
   status: { type: 'string' },
   actor: { type: 'string' },
   role: { type: 'string' },
-  state: { type: 'string', enum: ['idle', 'authorizing', 'authorized', 'cable-check', 'pre-charge', 'charging', 'stopping'] },
+  state: { type: 'string', enum: ['idle', 'authorizing', 'rejected', 'authorized', 'cable-check', 'pre-charge', 'charging', 'stopping'] },
   protocol: { type: 'string' },
   namespace: { type: 'string' },
   sessionId: { type: 'string' },
@@ -391,11 +504,15 @@ const HEALTH_PROPERTIES = {
   lastMessage: { type: 'string' },
   sessionsServed: { type: 'integer' },
   lastSession: { type: 'object', additionalProperties: true },
-  meter: { type: 'object', properties: { id: { type: 'string' }, importedWh: { type: 'number' } } },
+  meter: { type: 'object', properties: { id: { type: 'string' }, importedWh: { type: 'number' }, exportedWh: { type: 'number' } } },
+  service: { type: 'string' },
+  controlMode: { type: 'string' },
+  setpointW: { type: 'number' },
   presentPowerW: { type: 'number' },
   limits: { type: 'object', additionalProperties: true },
   authorization: { type: 'string' },
   cable: { type: 'object', additionalProperties: true },
   secc: { type: 'string' },
+  ocpp: { type: 'object', additionalProperties: true },
   simTime: { type: 'string' },
 };

@@ -1,5 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { V2G_TIMING } from '../timing/table.js';
+import { MAX_CLIENT_HELLO_BYTES, clientHelloVersion } from './client-hello.js';
 import { V2gConnection } from './connection.js';
 import type { V2gConnectionOptions } from './connection.js';
 
@@ -32,6 +34,15 @@ export interface SeccListenerOptions extends V2gConnectionOptions {
   readonly port?: number;
   /** Present: TLS; absent: plain TCP. */
   readonly tls?: SeccTlsOptions;
+  /**
+   * The TLS 1.3 profile (ISO 15118-20: `{ ...TLS_ISO15118_20, key, cert, ca: oemRoot }`). With
+   * `tls` too, the SECC serves both: each connection gets the profile of the ClientHello, TLS 1.3
+   * when the EV offers it (the client certificate then required and verified in the handshake),
+   * else `tls` (ISO 15118-2: TLS 1.2, server authentication only). Alone: TLS 1.3 only.
+   */
+  readonly tls13?: SeccTlsOptions;
+  /** Both profiles: destroy a connection whose ClientHello has not come within this long. Default 20 s (V2G_EVCC_CommunicationSetup_Timeout). */
+  readonly clientHelloTimeoutMs?: number;
   /** Each accepted connection (after the TLS handshake). Also settable later with `onConnection`. */
   readonly onConnection?: (connection: V2gConnection) => void;
   /** Failed TLS handshakes and server errors; the listener keeps running. */
@@ -69,12 +80,22 @@ export async function createSeccListener(options: SeccListenerOptions = {}): Pro
     else backlog.push(connection);
   };
 
-  let server: net.Server;
-  if (options.tls !== undefined) {
-    const { requestCert = false } = options.tls;
-    server = tls.createServer({ rejectUnauthorized: requestCert, ...options.tls, noDelay: true });
+  const tlsServer = (profile: SeccTlsOptions): tls.Server => {
+    const { requestCert = false } = profile;
+    const server = tls.createServer({ rejectUnauthorized: requestCert, ...profile, noDelay: true });
     server.on('secureConnection', accept);
     server.on('tlsClientError', (error) => options.onError?.(error));
+    return server;
+  };
+
+  let server: net.Server;
+  if (options.tls !== undefined && options.tls13 !== undefined) {
+    const tls12 = tlsServer(options.tls);
+    const tls13 = tlsServer(options.tls13);
+    const timeoutMs = options.clientHelloTimeoutMs ?? V2G_TIMING.iso20.timers.V2G_EVCC_CommunicationSetup_Timeout.value;
+    server = net.createServer({ noDelay: true }, (socket) => dispatchByClientHello(socket, { tls12, tls13 }, timeoutMs));
+  } else if (options.tls !== undefined || options.tls13 !== undefined) {
+    server = tlsServer((options.tls ?? options.tls13)!);
   } else {
     server = net.createServer({ noDelay: true }, accept);
   }
@@ -93,7 +114,7 @@ export async function createSeccListener(options: SeccListenerOptions = {}): Pro
     server,
     address: bound.address,
     port: bound.port,
-    secure: options.tls !== undefined,
+    secure: options.tls !== undefined || options.tls13 !== undefined,
     connections,
     onConnection(next) {
       handler = next;
@@ -108,4 +129,34 @@ export async function createSeccListener(options: SeccListenerOptions = {}): Pro
       await closing;
     },
   };
+}
+
+/**
+ * Reads the ClientHello (without consuming it) and hands the raw socket to the TLS server of the
+ * version it offers; Node's TLS socket reads the bytes already buffered first.
+ */
+function dispatchByClientHello(socket: net.Socket, servers: { tls12: tls.Server; tls13: tls.Server }, timeoutMs: number): void {
+  let buffered = Buffer.alloc(0);
+  const timer = setTimeout(() => socket.destroy(), timeoutMs);
+  const done = (): void => {
+    clearTimeout(timer);
+    socket.off('data', onData);
+    socket.off('error', onError);
+    socket.off('close', onClose);
+  };
+  const onError = (): void => done();
+  const onClose = (): void => done();
+  const onData = (chunk: Buffer): void => {
+    buffered = Buffer.concat([buffered, chunk]);
+    const version = clientHelloVersion(buffered);
+    if (version === 'incomplete' && buffered.length < MAX_CLIENT_HELLO_BYTES) return;
+    done();
+    socket.pause();
+    socket.unshift(buffered);
+    // not TLS, or too long: the TLS 1.2 server answers it with the protocol's alert
+    (version === 'tls13' ? servers.tls13 : servers.tls12).emit('connection', socket);
+  };
+  socket.on('data', onData);
+  socket.on('error', onError);
+  socket.on('close', onClose);
 }

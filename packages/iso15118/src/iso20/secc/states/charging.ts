@@ -1,94 +1,67 @@
-// DC_ChargeLoop in the selected control mode (Scheduled_/Dynamic_, BPT_ forms for DC_BPT), until
-// PowerDelivery(Stop). A negative present current is a discharge.
-import type { Iso20Dc } from '@v2xsim/exi';
-import { bodyOf, header, message, num, rn } from '../../messages.js';
-import type { Secc20Context, Secc20State } from '../context.js';
-import type { DcLoopDemand } from '../evse-port.js';
+// The AC/DC charge loop until PowerDelivery(Stop). In the loop the EV may also send
+// PowerDelivery(Standby) (no energy, session kept; Start leaves it), PowerDelivery(ScheduleRenegotiation)
+// (a new ScheduleExchange, then Start) and MeteringConfirmation (after the EVSE asked for it).
+import { verifyElements } from '../../../iso2/signature.js';
+import { bodyOf, header, message, type Header, type Iso20Message } from '../../messages.js';
+import type { Secc20Context, Secc20Result, Secc20State } from '../context.js';
 import { failed } from '../responses.js';
+import { acChargeLoop } from './ac-charge-loop.js';
+import { dcChargeLoop } from './dc-charge-loop.js';
+import { powerDeliveryStart } from './power-delivery.js';
 
-function demand(req: Iso20Dc.DC_ChargeLoopReqType, ctx: Secc20Context): DcLoopDemand | undefined {
-  const base = { controlMode: ctx.controlMode!, bpt: ctx.bpt ?? false, presentVoltage: num(req.EVPresentVoltage), soc: req.DisplayParameters?.PresentSOC, raw: req };
-  const opt = (k: string, r: Iso20Dc.RationalNumberType | undefined) => (r ? { [k]: num(r) } : {});
-  if (ctx.controlMode === 'Scheduled') {
-    const m = ctx.bpt ? req.BPT_Scheduled_DC_CLReqControlMode : req.Scheduled_DC_CLReqControlMode;
-    if (!m) return undefined;
-    const b = req.BPT_Scheduled_DC_CLReqControlMode;
-    return {
-      ...base,
-      targetCurrent: num(m.EVTargetCurrent),
-      targetVoltage: num(m.EVTargetVoltage),
-      ...opt('maxChargePower', m.EVMaximumChargePower),
-      ...opt('maxChargeCurrent', m.EVMaximumChargeCurrent),
-      ...opt('maxVoltage', m.EVMaximumVoltage),
-      ...opt('minVoltage', m.EVMinimumVoltage),
-      ...opt('targetEnergyWh', m.EVTargetEnergyRequest),
-      ...opt('maxDischargePower', b?.EVMaximumDischargePower),
-      ...opt('maxDischargeCurrent', b?.EVMaximumDischargeCurrent),
-    } as DcLoopDemand;
+function powerDelivery(doc: Iso20Message, ctx: Secc20Context): Secc20Result {
+  const pd = bodyOf(doc, 'PowerDeliveryReq')!;
+  const ok = (next: Secc20Result['next'], extra: Partial<Secc20Result> = {}): Secc20Result => ({ response: message('PowerDeliveryRes', { Header: header(ctx.sessionId), ResponseCode: 'OK' }), next, ...extra });
+  switch (pd.ChargeProgress) {
+    case 'Start':
+      // leaves standby
+      if (!ctx.standby) return { response: failed('PowerDeliveryReq', 'FAILED_SequenceError', ctx), next: null };
+      return powerDeliveryStart(doc, ctx);
+    case 'Stop':
+      if (!ctx.evse.powerDelivery('Stop', {})) return { response: failed('PowerDeliveryReq', 'FAILED_PowerDeliveryNotApplied', ctx), next: null };
+      return ok(ctx.service === 'DC' || ctx.service === 'DC_BPT' ? 'WaitWeldingDetection' : 'WaitSessionStop');
+    case 'Standby':
+      if (ctx.evse.standbyAllowed === false) return { response: message('PowerDeliveryRes', { Header: header(ctx.sessionId), ResponseCode: 'WARNING_StandbyNotAllowed' }), next: 'Charging' };
+      if (!ctx.evse.powerDelivery('Standby', {})) return { response: failed('PowerDeliveryReq', 'FAILED_PowerDeliveryNotApplied', ctx), next: null };
+      ctx.standby = true;
+      return ok('Charging');
+    case 'ScheduleRenegotiation': {
+      ctx.evse.powerDelivery('ScheduleRenegotiation', {});
+      ctx.renegotiating = true;
+      // started here when the EV asked; when the EVSE asked, it started with its notification
+      const started = !ctx.renegotiationNotified;
+      return ok('WaitScheduleExchange', started ? { renegotiation: 'started' } : {});
+    }
   }
-  const m = ctx.bpt ? req.BPT_Dynamic_DC_CLReqControlMode : req.Dynamic_DC_CLReqControlMode;
-  if (!m) return undefined;
-  const b = req.BPT_Dynamic_DC_CLReqControlMode;
-  return {
-    ...base,
-    maxChargePower: num(m.EVMaximumChargePower),
-    maxChargeCurrent: num(m.EVMaximumChargeCurrent),
-    maxVoltage: num(m.EVMaximumVoltage),
-    minVoltage: num(m.EVMinimumVoltage),
-    targetEnergyWh: num(m.EVTargetEnergyRequest),
-    ...opt('maxDischargePower', b?.EVMaximumDischargePower),
-    ...opt('maxDischargeCurrent', b?.EVMaximumDischargeCurrent),
-  } as DcLoopDemand;
 }
 
-function controlMode(ctx: Secc20Context): Partial<Iso20Dc.DC_ChargeLoopResType> {
-  const l = ctx.evse.dcLimits();
-  if (ctx.controlMode === 'Scheduled') return ctx.bpt ? { BPT_Scheduled_DC_CLResControlMode: {} } : { Scheduled_DC_CLResControlMode: {} };
-  const dyn = { EVSEMaximumChargePower: rn(l.maxPower), EVSEMinimumChargePower: rn(l.minPower ?? 0), EVSEMaximumChargeCurrent: rn(l.maxCurrent), EVSEMaximumVoltage: rn(l.maxVoltage) };
-  if (!ctx.bpt) return { Dynamic_DC_CLResControlMode: dyn };
-  return {
-    BPT_Dynamic_DC_CLResControlMode: {
-      ...dyn,
-      EVSEMaximumDischargePower: rn(l.maxDischargePower ?? 0),
-      EVSEMinimumDischargePower: rn(l.minDischargePower ?? 0),
-      EVSEMaximumDischargeCurrent: rn(l.maxDischargeCurrent ?? 0),
-      EVSEMinimumVoltage: rn(l.minVoltage),
-    },
-  };
+/** MeteringConfirmationReq: under PnC the SignedMeteringData must carry the contract key's signature. */
+function meteringConfirmation(doc: Iso20Message, ctx: Secc20Context, hdr: Header): Secc20Result {
+  const req = 'MeteringConfirmationReq';
+  const body = bodyOf(doc, req)!;
+  const smd = body.SignedMeteringData;
+  let verified = false;
+  if (ctx.authorization === 'PnC' && ctx.contract) {
+    const check = hdr.Signature ? verifyElements('iso20-cm', hdr.Signature, [{ id: smd.Id, fragment: { SignedMeteringData: smd } }], Buffer.from(ctx.contract.certificate, 'hex')) : { ok: false };
+    if (!check.ok || smd.SessionID.toLowerCase() !== ctx.sessionId) return { response: failed(req, 'FAILED_MeteringSignatureNotValid', ctx), next: null };
+    verified = true;
+  }
+  ctx.evse.meteringConfirmation?.({ meterInfo: smd.MeterInfo, signatureVerified: verified, raw: body });
+  return { response: message('MeteringConfirmationRes', { Header: header(ctx.sessionId), ResponseCode: 'OK' }), next: 'Charging' };
 }
 
 export const charging: Secc20State = {
   name: 'Charging',
-  accepts: ['DC_ChargeLoopReq', 'PowerDeliveryReq'],
-  handle(req, doc, ctx) {
-    const Header = header(ctx.sessionId);
-    if (req === 'PowerDeliveryReq') {
-      if (bodyOf(doc, 'PowerDeliveryReq')!.ChargeProgress !== 'Stop') return { response: failed(req, 'FAILED_SequenceError', ctx), next: null };
-      ctx.evse.powerDelivery('Stop');
-      return { response: message('PowerDeliveryRes', { Header, ResponseCode: 'OK' }), next: 'WaitWeldingDetection' };
-    }
-    const body = bodyOf(doc, 'DC_ChargeLoopReq')!;
-    const d = demand(body, ctx);
-    if (!d) return { response: failed(req, 'FAILED_WrongChargeParameter', ctx), next: null };
-    const out = ctx.evse.chargeLoop(d);
-    const note = ctx.evse.notification();
-    const m = body.MeterInfoRequested ? ctx.evse.meter() : undefined;
-    return {
-      response: message('DC_ChargeLoopRes', {
-        Header,
-        ResponseCode: 'OK',
-        ...(note !== 'None' ? { EVSEStatus: { NotificationMaxDelay: 0, EVSENotification: note } } : {}),
-        ...(m
-          ? { MeterInfo: { MeterID: m.meterId, ChargedEnergyReadingWh: Math.round(m.importedWh), ...(ctx.bpt ? { BPT_DischargedEnergyReadingWh: Math.round(m.exportedWh) } : {}), MeterTimestamp: Header.TimeStamp } }
-          : {}),
-        EVSEPresentCurrent: rn(out.presentCurrent),
-        EVSEPresentVoltage: rn(out.presentVoltage),
-        EVSEPowerLimitAchieved: out.powerLimitAchieved,
-        EVSECurrentLimitAchieved: out.currentLimitAchieved,
-        EVSEVoltageLimitAchieved: out.voltageLimitAchieved,
-        ...controlMode(ctx),
-      }),
-      next: 'Charging',
-    };
+  accepts: ['AC_ChargeLoopReq', 'DC_ChargeLoopReq', 'PowerDeliveryReq', 'MeteringConfirmationReq'],
+  handle(req, doc, ctx, hdr) {
+    if (req === 'PowerDeliveryReq') return powerDelivery(doc, ctx);
+    if (req === 'MeteringConfirmationReq') return meteringConfirmation(doc, ctx, hdr);
+    const ac = ctx.service === 'AC' || ctx.service === 'AC_BPT';
+    if ((req === 'AC_ChargeLoopReq') !== ac) return { response: failed(req, 'FAILED_SequenceError', ctx), next: null };
+    const notifiedBefore = ctx.renegotiationNotified === true;
+    const response = ac ? acChargeLoop(doc, ctx) : dcChargeLoop(doc, ctx);
+    if (!response) return { response: failed(req, 'FAILED_WrongChargeParameter', ctx), next: null };
+    const started = !notifiedBefore && ctx.renegotiationNotified === true;
+    return { response, next: 'Charging', ...(started ? { renegotiation: 'started' as const } : {}) };
   },
 };

@@ -1,17 +1,13 @@
-// After PowerDelivery(Stop): DC_WeldingDetection (repeatable), then SessionStop ends the session.
-import { bodyOf, header, message, rn } from '../../messages.js';
+// After PowerDelivery(Stop) in DC: DC_WeldingDetection (repeatable), then SessionStop.
+import { header, message, rn } from '../../messages.js';
 import type { Secc20State } from '../context.js';
+import { sessionStop } from './session-stop.js';
 
 export const waitWeldingDetection: Secc20State = {
   name: 'WaitWeldingDetection',
   accepts: ['DC_WeldingDetectionReq', 'SessionStopReq'],
   handle(req, doc, ctx) {
-    const Header = header(ctx.sessionId);
-    if (req === 'DC_WeldingDetectionReq') {
-      return { response: message('DC_WeldingDetectionRes', { Header, ResponseCode: 'OK', EVSEPresentVoltage: rn(ctx.evse.weldingDetection()) }), next: 'WaitWeldingDetection' };
-    }
-    ctx.stopped = bodyOf(doc, 'SessionStopReq')!.ChargingSession === 'Pause' ? 'Pause' : 'Terminate';
-    ctx.evse.sessionStopped(ctx.stopped);
-    return { response: message('SessionStopRes', { Header, ResponseCode: 'OK' }), next: null };
+    if (req === 'SessionStopReq') return sessionStop(doc, ctx);
+    return { response: message('DC_WeldingDetectionRes', { Header: header(ctx.sessionId), ResponseCode: 'OK', EVSEPresentVoltage: rn(ctx.evse.weldingDetection()) }), next: 'WaitWeldingDetection' };
   },
 };

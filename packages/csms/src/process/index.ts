@@ -1,0 +1,2 @@
+export * from './csms-process.js';
+export * from './control-actions.js';

@@ -1,0 +1,14 @@
+export { CsmsStore, openStore, storeFileName, type OpenStoreOptions } from './database.js';
+export { StoreError, type StoreErrorCode } from './errors.js';
+export { migrations, latestSchemaVersion, type Migration } from './migrations.js';
+export { hashPassword, verifyPassword } from './password.js';
+export { storedTime } from './time.js';
+export * from './stations.js';
+export * from './id-tokens.js';
+export * from './transactions.js';
+export * from './meter-values.js';
+export * from './charging-needs.js';
+export * from './charging-profiles.js';
+export * from './composite-schedules.js';
+export * from './batch-writer.js';
+export * from './ev-charging-schedules.js';

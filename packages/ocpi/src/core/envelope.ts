@@ -1,0 +1,30 @@
+// The response format every OCPI response carries (transport_and_format.asciidoc, Response format):
+// { data?, status_code, status_message?, timestamp }.
+import { ocpiNow } from './datetime.js';
+import { OcpiStatus } from './status.js';
+
+export interface OcpiResponse<T = unknown> {
+  data?: T;
+  status_code: number;
+  status_message?: string;
+  timestamp: string;
+}
+
+/** A success envelope. `data` left undefined is omitted, as 2.2.1-d2 advises where the spec does not define it. */
+export function ocpiSuccess<T>(data?: T, statusMessage?: string): OcpiResponse<T> {
+  return {
+    ...(data === undefined ? {} : { data }),
+    status_code: OcpiStatus.Success,
+    ...(statusMessage ? { status_message: statusMessage } : {}),
+    timestamp: ocpiNow(),
+  };
+}
+
+export function ocpiFailure(statusCode: number, statusMessage: string, data?: unknown): OcpiResponse<never> {
+  return { ...(data === undefined ? {} : { data: data as never }), status_code: statusCode, status_message: statusMessage, timestamp: ocpiNow() };
+}
+
+/** Does this parsed body look like an OCPI envelope? (status_code an integer, timestamp a string) */
+export function isOcpiResponse(x: unknown): x is OcpiResponse {
+  return !!x && typeof x === 'object' && Number.isInteger((x as OcpiResponse).status_code) && typeof (x as OcpiResponse).timestamp === 'string';
+}

@@ -1,0 +1,168 @@
+// The schedule as a linear programme (mixed-integer where it must be), solver-neutral.
+//
+// Per slot i (length h_i hours): c_i ≥ 0 charge power, d_i ≥ 0 discharge power (W, grid side).
+// The energy in the EV is counted as the meter counts it (OCPI energy_need is metered energy): a
+// charge adds c_i·h_i Wh, a discharge of d_i·h_i Wh at the grid takes d_i·h_i/RTE Wh out of the
+// battery, so a whole cycle loses 1 − RTE and pays only when export/import > 1/RTE.
+//   E_k = Σ_{i<k} (c_i − d_i/RTE)·h_i                      net energy in after k slots
+//   need ≤ E_n ≤ upper                                      the need by departure
+//   battery known:   lower_k ≤ s0 + E_k ≤ U                  SoC bounds at every boundary
+//                    lower_k = min(Smin, s0 + most that can be charged by k): below the minimum
+//                    SoC the EV is charged up to it first (D2.3 §11.1 "Minimum SoC")
+//   battery unknown: 0 ≤ E_k ≤ need                          never take out more than was put in
+//                                                           this session, nor put in more than asked
+//   Σ d_i·h_i ≤ V2X budget                                  warranty (D2.3 §11.1 "V2X state of health")
+//   minimum powers: c_i ∈ {0} ∪ [Pmin, Cmax_i] with a binary per slot (likewise d_i)
+//   charge and discharge in one slot are exclusive (a binary) only where doing both could pay,
+//   i.e. export > import/RTE, or where minimum powers make netting them impossible; elsewhere an
+//   optimum never needs both (see netting in optimise.ts).
+// Cost = Σ (p_i·c_i − e_i·d_i)·h_i / 1000.
+import type { OptimiseRequest, Slot } from './types.js';
+
+export interface LinearVar {
+  name: string;
+  lb: number;
+  ub: number;
+  cost: number;
+  binary?: boolean;
+}
+
+export interface LinearRow {
+  name: string;
+  terms: [string, number][];
+  lb?: number;
+  ub?: number;
+}
+
+export interface LinearModel {
+  direction: 'min' | 'max';
+  vars: LinearVar[];
+  rows: LinearRow[];
+  /** has binaries */
+  integer: boolean;
+}
+
+export interface ModelBasis {
+  slots: Slot[];
+  hours: number[];
+  rte: number;
+  minChargeW: number;
+  minDischargeW: number;
+  /** the battery's energy now, Wh (meter side); undefined when not known */
+  s0?: number;
+  /** highest and lowest energy allowed, Wh */
+  upperWh?: number;
+  minWh?: number;
+  budgetWh?: number;
+  /** the charge power that can really be used in slot i (0 when below the EV's minimum) */
+  usableChargeW: number[];
+  usableDischargeW: number[];
+  /** charge and discharge must be exclusive in some slot */
+  exclusive: boolean;
+}
+
+const EPS = 1e-9;
+
+export function modelBasis(req: OptimiseRequest, slots: Slot[]): ModelBasis {
+  const hours = slots.map((s) => (s.end - s.start) / 3_600_000);
+  const rte = req.discharge?.roundTripEfficiency ?? 1;
+  const minChargeW = req.ev.minChargeW ?? 0;
+  const minDischargeW = req.ev.minDischargeW ?? 0;
+  const usableChargeW = slots.map((s) => (s.maxChargeW >= minChargeW && s.maxChargeW > 0 ? s.maxChargeW : 0));
+  const usableDischargeW = slots.map((s) => (s.maxDischargeW >= minDischargeW && s.maxDischargeW > 0 ? s.maxDischargeW : 0));
+  // with a minimum power, netting a charge and a discharge could leave a power below it: exclusive too
+  const exclusive = slots.some((s, i) => usableDischargeW[i] > 0 && usableChargeW[i] > 0 && (s.exportPrice > s.importPrice / rte + EPS || minChargeW > 0 || minDischargeW > 0));
+  const b = req.battery;
+  return {
+    slots,
+    hours,
+    rte,
+    minChargeW,
+    minDischargeW,
+    ...(b
+      ? {
+          s0: (b.capacityWh * b.socPercent) / 100,
+          upperWh: Math.max((b.capacityWh * (b.maxSocPercent ?? 100)) / 100, (b.capacityWh * b.socPercent) / 100),
+          minWh: (b.capacityWh * (b.minSocPercent ?? 0)) / 100,
+        }
+      : {}),
+    ...(req.discharge?.budgetWh !== undefined ? { budgetWh: req.discharge.budgetWh } : {}),
+    usableChargeW,
+    usableDischargeW,
+    exclusive,
+  };
+}
+
+/**
+ * The model. `objective` 'cost' minimises the cost with need ≤ E_n ≤ upper; 'energy' maximises
+ * E_n (the most the limits allow, for an infeasible need).
+ */
+export function buildModel(m: ModelBasis, objective: { kind: 'cost'; needWh: number; upperWh: number } | { kind: 'energy' }): LinearModel {
+  const n = m.slots.length;
+  const vars: LinearVar[] = [];
+  const rows: LinearRow[] = [];
+  let integer = false;
+  const anyDischarge = m.usableDischargeW.some((w) => w > 0);
+  for (let i = 0; i < n; i++) {
+    const s = m.slots[i];
+    const h = m.hours[i];
+    // a tiny preference for earlier charging among equally cheap slots, and against discharges
+    // that gain nothing (cycles at a zero spread would only use up the V2X budget)
+    const tieC = 1e-9 * (i / Math.max(1, n)) * h;
+    const tieD = 1e-8 * h;
+    const cCost = objective.kind === 'cost' ? (s.importPrice * h) / 1000 + tieC : h;
+    const dCost = objective.kind === 'cost' ? (-s.exportPrice * h) / 1000 + tieD : -h / m.rte;
+    vars.push({ name: `c${i}`, lb: 0, ub: m.usableChargeW[i], cost: cCost });
+    if (anyDischarge) vars.push({ name: `d${i}`, lb: 0, ub: m.usableDischargeW[i], cost: dCost });
+    const canC = m.usableChargeW[i] > 0;
+    const canD = anyDischarge && m.usableDischargeW[i] > 0;
+    const needY = canC && (m.minChargeW > 0 || (m.exclusive && canD && m.minDischargeW === 0));
+    const needZ = canD && m.minDischargeW > 0;
+    if (needY) {
+      integer = true;
+      vars.push({ name: `y${i}`, lb: 0, ub: 1, cost: 0, binary: true });
+      rows.push({ name: `cOn${i}`, terms: [[`c${i}`, 1], [`y${i}`, -m.usableChargeW[i]]], ub: 0 });
+      if (m.minChargeW > 0) rows.push({ name: `cMin${i}`, terms: [[`c${i}`, 1], [`y${i}`, -m.minChargeW]], lb: 0 });
+    }
+    if (needZ) {
+      integer = true;
+      vars.push({ name: `z${i}`, lb: 0, ub: 1, cost: 0, binary: true });
+      rows.push({ name: `dOn${i}`, terms: [[`d${i}`, 1], [`z${i}`, -m.usableDischargeW[i]]], ub: 0 });
+      rows.push({ name: `dMin${i}`, terms: [[`d${i}`, 1], [`z${i}`, -m.minDischargeW]], lb: 0 });
+    }
+    if (m.exclusive && canC && canD) {
+      if (needY && needZ) rows.push({ name: `x${i}`, terms: [[`y${i}`, 1], [`z${i}`, 1]], ub: 1 });
+      else if (needY) rows.push({ name: `x${i}`, terms: [[`d${i}`, 1], [`y${i}`, m.usableDischargeW[i]]], ub: m.usableDischargeW[i] });
+      else if (needZ) rows.push({ name: `x${i}`, terms: [[`c${i}`, 1], [`z${i}`, m.usableChargeW[i]]], ub: m.usableChargeW[i] });
+    }
+  }
+  // cumulative net energy after k slots
+  const cumulative = (k: number): [string, number][] => {
+    const t: [string, number][] = [];
+    for (let i = 0; i < k; i++) {
+      t.push([`c${i}`, m.hours[i]]);
+      if (anyDischarge) t.push([`d${i}`, -m.hours[i] / m.rte]);
+    }
+    return t;
+  };
+  let reachable = 0;
+  for (let k = 1; k <= n; k++) {
+    reachable += m.usableChargeW[k - 1] * m.hours[k - 1];
+    const last = k === n;
+    if (m.s0 !== undefined) {
+      const lower = Math.min(m.minWh ?? 0, m.s0 + reachable) - m.s0;
+      const upper = m.upperWh! - m.s0;
+      if (last && objective.kind === 'cost') rows.push({ name: `e${k}`, terms: cumulative(k), lb: Math.max(lower, objective.needWh), ub: Math.min(upper, objective.upperWh) });
+      else rows.push({ name: `e${k}`, terms: cumulative(k), lb: lower, ub: upper });
+    } else if (anyDischarge || last) {
+      // battery unknown: never below what was there at the start; never above the need
+      const upper = objective.kind === 'cost' ? objective.upperWh : undefined;
+      const lb = last && objective.kind === 'cost' ? objective.needWh : 0;
+      rows.push({ name: `e${k}`, terms: cumulative(k), lb, ...(upper !== undefined ? { ub: upper } : {}) });
+    }
+  }
+  if (anyDischarge && m.budgetWh !== undefined) {
+    rows.push({ name: 'budget', terms: m.slots.map((_, i) => [`d${i}`, m.hours[i]] as [string, number]), ub: m.budgetWh });
+  }
+  return { direction: objective.kind === 'cost' ? 'min' : 'max', vars, rows, integer };
+}
