@@ -331,6 +331,15 @@ describe('optimiser: worked examples', () => {
     expect(r.slotPowerW).toEqual([0, 5_000, 0]);
   });
 
+  it('a need exactly at the most energy the limits allow is met (the solver\'s rounding is absorbed)', async () => {
+    // found by the RTE property test: the cost LP with need = max energy came back 'undefined'
+    const c: Case = { prices: [0, 0, 0], exportPrices: [0, 0, 0], capacityW: [1000, 3000, 3000], needWh: 7000, maxChargeW: 3000, maxDischargeW: 1000, rte: 0.7, battery: { capacityWh: 12000, socPercent: (5000 / 12000) * 100, minSocPercent: 0 }, v2g: true };
+    const r = await optimise(request(c));
+    expect(r.feasible).toBe(true);
+    expect(r.energyWh).toBeCloseTo(7000, 2);
+    checkInvariants(c, r);
+  });
+
   it('prices held past their horizon are noted; bad input is refused', async () => {
     const r = await optimise({ ...request({ prices: [0.1], needWh: 1_000, maxChargeW: 11_000, v2g: false }), departure: T0 + 3 * H });
     expect(r.notes.join(' ')).toMatch(/last price is held/);

@@ -152,7 +152,11 @@ export function buildModel(m: ModelBasis, objective: { kind: 'cost'; needWh: num
     if (m.s0 !== undefined) {
       const lower = Math.min(m.minWh ?? 0, m.s0 + reachable) - m.s0;
       const upper = m.upperWh! - m.s0;
-      if (last && objective.kind === 'cost') rows.push({ name: `e${k}`, terms: cumulative(k), lb: Math.max(lower, objective.needWh), ub: Math.min(upper, objective.upperWh) });
+      if (last && objective.kind === 'cost') {
+        // a need at the battery's headroom can come out a rounding above it (SoC in %): never lb > ub
+        const ub = Math.min(upper, objective.upperWh);
+        rows.push({ name: `e${k}`, terms: cumulative(k), lb: Math.min(Math.max(lower, objective.needWh), ub), ub });
+      }
       else rows.push({ name: `e${k}`, terms: cumulative(k), lb: lower, ub: upper });
     } else if (anyDischarge || last) {
       // battery unknown: never below what was there at the start; never above the need
