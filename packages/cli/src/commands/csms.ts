@@ -1,7 +1,7 @@
 // `v2xsim csms`: the CSMS as a process. Flags and/or a YAML file (`--config`, flags win) become a
 // CsmsConfig; the OCPP-J server serves stations (1.6, 2.0.1, 2.1) until SIGINT/SIGTERM.
 import type { Command } from 'commander';
-import { CsmsProcess, resolveCsmsConfig } from '@v2xsim/csms';
+import type { CsmsProcess } from '@v2xsim/csms';
 import type { CliIo } from './exi.js';
 import { addFlags, configFailure, exitSoon, listArg, loadConfig, numberArg, onTerminationSignals, processIo, processLines, type FlagSpec } from './process-cli.js';
 
@@ -63,6 +63,7 @@ Examples:
   );
   csms.action(async (_opts: unknown, cmd: Command) => {
     const realProcess = io === undefined;
+    const { CsmsProcess, resolveCsmsConfig } = await import('@v2xsim/csms');
     const config = await loadConfig(cmd, 'csms', CSMS_FLAGS, resolveCsmsConfig);
     let proc: CsmsProcess;
     try {

@@ -3,7 +3,7 @@
 // --repeat), prints a JSON summary line with --summary and exits 0 only for a complete,
 // error-free session. The generic pieces live in process-cli.ts, shared with `v2xsim evse`.
 import type { Command } from 'commander';
-import { EvProcess, resolveEvProcessConfig } from '@v2xsim/ev';
+import type { EvProcess } from '@v2xsim/ev';
 import type { CliIo } from './exi.js';
 import { addFlags, configFailure, exitSoon, isConfigError, listArg, loadConfig, numberArg, onTerminationSignals, pairsArg, processIo, processLines, type FlagSpec } from './process-cli.js';
 
@@ -92,6 +92,8 @@ Examples:
   );
   ev.action(async (_opts: unknown, cmd: Command) => {
     const realProcess = io === undefined;
+    // loaded here, not at the top: every `v2xsim` start loads only its own command's packages
+    const { EvProcess, resolveEvProcessConfig } = await import('@v2xsim/ev');
     const config = await loadConfig(cmd, 'ev', EV_FLAGS, resolveEvProcessConfig);
     const lines = processLines(io ?? processIo());
     let proc: EvProcess;

@@ -3,7 +3,7 @@
 // default) until SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { EvseProcess, resolveEvseProcessConfig } from '@v2xsim/evse';
+import type { EvseProcess } from '@v2xsim/evse';
 import type { CliIo } from './exi.js';
 import { addFlags, configFailure, exitSoon, listArg, loadConfig, numberArg, onTerminationSignals, pairsArg, processLines, type FlagSpec } from './process-cli.js';
 
@@ -119,6 +119,7 @@ Examples:
   );
   evse.action(async (_opts: unknown, cmd: Command) => {
     const realProcess = io === undefined;
+    const { EvseProcess, resolveEvseProcessConfig } = await import('@v2xsim/evse');
     const config = await loadConfig(cmd, 'evse', EVSE_FLAGS, resolveEvseProcessConfig);
     let proc: EvseProcess;
     try {

@@ -4,14 +4,14 @@
 // failed (or a run could not complete), 2 a scenario file with mistakes (each with line:column).
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { formatProblem, PROCESS_KINDS, runFiles, type ProcessKind } from '@v2xsim/scenario';
+import type { ProcessKind } from '@v2xsim/scenario';
 import type { CliIo } from './exi.js';
 import { numberArg } from './process-cli.js';
 
-/** `evse=http://127.0.0.1:7100`, repeatable */
+/** `evse=http://127.0.0.1:7100`, repeatable (the kind is checked against the scenario package's list in the action) */
 function attachArg(value: string, previous: Partial<Record<ProcessKind, string>> = {}): Partial<Record<ProcessKind, string>> {
   const m = /^([a-z]+)=(https?:\/\/\S+)$/.exec(value.trim());
-  if (!m || !PROCESS_KINDS.includes(m[1] as ProcessKind)) throw new InvalidArgumentError(`expected KIND=URL with KIND one of ${PROCESS_KINDS.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!m) throw new InvalidArgumentError(`expected KIND=URL (e.g. evse=http://127.0.0.1:7100), got ${JSON.stringify(value)}`);
   return { ...previous, [m[1]]: m[2] };
 }
 
@@ -40,6 +40,10 @@ Examples:
     .action(async (files: string[], opts: { out?: string; junit?: string; report?: string; speed?: number; attach?: Partial<Record<ProcessKind, string>>; verbose?: boolean; quiet?: boolean }, cmd: Command) => {
       const out = io ?? { stdout: process.stdout, stderr: process.stderr };
       if (opts.speed !== undefined && !(opts.speed > 0)) cmd.error('v2xsim run: --speed must be > 0', { exitCode: 2, code: 'v2xsim.usage' });
+      // loaded here, not at the top: every `v2xsim` start loads only its own command's packages
+      const { formatProblem, PROCESS_KINDS, runFiles } = await import('@v2xsim/scenario');
+      const badKind = Object.keys(opts.attach ?? {}).find((k) => !PROCESS_KINDS.includes(k as ProcessKind));
+      if (badKind) cmd.error(`error: option '--attach <kind=url>' argument: KIND must be one of ${PROCESS_KINDS.join(', ')}, got ${JSON.stringify(badKind)}`, { exitCode: 2, code: 'commander.invalidArgument' });
       const log = (line: string) => void out.stdout.write(`${line}\n`);
       const result = await runFiles(files, {
         // the processes are this same program: node + this script (+ the loader flags it runs with)

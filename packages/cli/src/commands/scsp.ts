@@ -4,7 +4,7 @@
 // YAML file (`--config`, flags win) become a ScspProcessConfig.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { ScspProcess, resolveScspProcessConfig } from '@v2xsim/scsp';
+import type { ScspProcess } from '@v2xsim/scsp';
 import type { CliIo } from './exi.js';
 import { addFlags, configFailure, exitSoon, loadConfig, numberArg, onTerminationSignals, processIo, processLines, type FlagSpec } from './process-cli.js';
 
@@ -96,6 +96,7 @@ Examples:
   );
   scsp.action(async (_opts: unknown, cmd: Command) => {
     const realProcess = io === undefined;
+    const { ScspProcess, resolveScspProcessConfig } = await import('@v2xsim/scsp');
     const config = await loadConfig(cmd, 'scsp', SCSP_FLAGS, (input) => resolveScspProcessConfig(completeDriver(input)));
     let proc: ScspProcess;
     try {
