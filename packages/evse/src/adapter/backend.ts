@@ -7,13 +7,16 @@ import type { iso2, iso20 } from '@v2xsim/iso15118';
 /** The -2/DIN ChargeParameterDiscoveryReq as the adapter parsed it, plus the message (SCALE fields). */
 export type ChargeNeeds2 = Omit<iso2.EvChargeNeeds, 'raw'> & { raw?: unknown };
 
+/** What is authorised: the driver (EIM) or a contract the SECC checked (PnC). */
+export type AuthorizationRequest = { service: 'EIM' } | { service: 'PnC'; emaid?: string };
+
 export interface SeccBackend {
   /**
    * The backend's verdict on the session's authorisation, asked at every AuthorizationReq once the
    * EVSE itself let the driver go (EIM) or the contract checked out (PnC): Ongoing while the CSMS
    * has not answered. Rejected makes the SECC refuse (-20 WARNING_EIMAuthorizationFailure, -2 FAILED).
    */
-  verdict(request: { service: 'EIM' } | { service: 'PnC'; emaid?: string }): 'Accepted' | 'Ongoing' | 'Rejected';
+  verdict(request: AuthorizationRequest): 'Accepted' | 'Ongoing' | 'Rejected';
   /** -2/DIN ChargeParameterDiscoveryReq */
   chargeNeeds2?(needs: ChargeNeeds2): void;
   /** -20 *_ChargeParameterDiscoveryReq */

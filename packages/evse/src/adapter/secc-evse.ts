@@ -4,55 +4,31 @@
 // the model's. Authorisation (EIM), an operator stop and changed limits are the process's inputs.
 import type { iso2 } from '@v2xsim/iso15118';
 import type { Clock } from '../model/clock.js';
-import type { DcPowerStage, DcStepResult } from '../model/dc-power-stage.js';
 import type { EvseModel } from '../model/evse-model.js';
 import type { LimitSource } from '../model/limits.js';
 import type { SeccEvsePort } from '../secc/server.js';
-import type { SeccBackend } from './backend.js';
+import { revisionOf, SeccAdapterBase, type SeccAdapterBaseOptions, type SeccSessionBase } from './secc-session.js';
+
+export type { EimAuthorization, SeccEvseState } from './secc-session.js';
 
 type EnergyTransferMode = iso2.EnergyTransferMode;
 
-/**
- * The driver's authorisation. With EIM the EVSE decides; with Plug & Charge the SECC core checks
- * the contract and its signature first, then asks the same question (the backend's answer).
- * `auto` = at once (free charging, or the driver already tapped the card); `delay` = after
- * `delayMs` of wall-clock time from the session's first AuthorizationReq (it races the EV's
- * V2G_EVCC_Ongoing_Timeout, a wall-clock timer); `manual` = when authorize() is called (the
- * control API's authorize action).
- */
-export type EimAuthorization = { mode: 'auto' } | { mode: 'delay'; delayMs: number } | { mode: 'manual' };
-
-export interface SeccEvseAdapterOptions {
+export interface SeccEvseAdapterOptions extends SeccAdapterBaseOptions {
   /** EVSEID (ISO 15118-2 evseIDType; DIN sends it as hex) */
   evseId: string;
   /** offered in ServiceDiscoveryRes. Default: DC_extended and/or AC_three_phase_core, as the hardware has. */
   energyTransferModes?: readonly EnergyTransferMode[];
-  authorization?: EimAuthorization;
   /** offered in ServiceDiscoveryRes. Default ExternalPayment (EIM); Contract (Plug & Charge) needs the SECC server's pnc option. */
   paymentOptions?: readonly iso2.PaymentOption[];
-  /** wall clock for the authorisation delay, ms. Default performance.now. */
-  wallNow?: () => number;
-  /** the backend (the OCPP station): its authorisation verdict and the EV's needs */
-  backend?: SeccBackend;
 }
 
-/** What the process sees of the session in progress. */
-export type SeccEvseState = 'idle' | 'authorizing' | 'rejected' | 'authorized' | 'cable-check' | 'pre-charge' | 'charging' | 'stopping';
-
-interface SessionState {
-  state: SeccEvseState;
-  authorized: boolean;
-  /** wall time of the first AuthorizationReq */
-  authStartedAt?: number;
+interface SessionState extends SeccSessionBase {
   transfer?: 'AC' | 'DC';
   acPhases: number;
   /** EVMaxCurrent / EVMaximumCurrentLimit from ChargeParameterDiscoveryReq */
   evMaxCurrentA?: number;
   /** the limit source and its revision when the schedule was last offered */
   offered?: { source: LimitSource; revision: number };
-  stopRequested: boolean;
-  /** the backend's verdict once final */
-  verdict?: 'Accepted' | 'Rejected';
   /** the backend refused the authorisation: the SECC answers FAILED (SeccServer) */
   rejected: boolean;
   /** AC: the EV draws current between PowerDelivery Start and Stop */
@@ -63,29 +39,14 @@ interface SessionState {
 }
 
 const isAc = (mode: string): boolean => mode.startsWith('AC_');
-/** sim time that surely covers the DC stage's ramp down of current, then of voltage */
-const RAMP_DOWN_MS = 60_000;
 
-export class SeccEvseAdapter implements SeccEvsePort {
+export class SeccEvseAdapter extends SeccAdapterBase<SessionState> implements SeccEvsePort {
   readonly evseId: string;
   readonly energyTransferModes: readonly EnergyTransferMode[];
   readonly paymentOptions: readonly iso2.PaymentOption[];
-  private readonly auth: EimAuthorization;
-  private readonly wallNow: () => number;
-  /** the backend (OCPP station), settable after construction: the process wires it when it has one */
-  backend: SeccBackend | undefined;
-  private session: SessionState | undefined;
-  /** authorize() before the EV arrived: the next session starts authorised */
-  private preAuthorized = false;
-  /** sim time of the last DC power stage step / AC metering step */
-  private lastDcAt: number | undefined;
-  private lastAcAt: number | undefined;
 
-  constructor(
-    readonly model: EvseModel,
-    private readonly clock: Clock,
-    options: SeccEvseAdapterOptions,
-  ) {
+  constructor(model: EvseModel, clock: Clock, options: SeccEvseAdapterOptions) {
+    super(model, clock, options);
     this.evseId = options.evseId;
     const modes: EnergyTransferMode[] = [];
     if (model.dc) modes.push('DC_extended');
@@ -96,21 +57,9 @@ export class SeccEvseAdapter implements SeccEvsePort {
     }
     this.paymentOptions = [...(options.paymentOptions ?? ['ExternalPayment'])];
     if (this.paymentOptions.length === 0) throw new RangeError('an EVSE needs at least one payment option');
-    this.auth = options.authorization ?? { mode: 'auto' };
-    this.wallNow = options.wallNow ?? (() => performance.now());
-    this.backend = options.backend;
   }
 
   // --- what the process controls ------------------------------------------------------
-
-  /** the session in progress, or idle */
-  get state(): SeccEvseState {
-    return this.session?.state ?? 'idle';
-  }
-
-  get sessionActive(): boolean {
-    return this.session !== undefined;
-  }
 
   /** The backend refused this session's authorisation (the SECC answers FAILED and closes). */
   get authorizationRejected(): boolean {
@@ -119,54 +68,14 @@ export class SeccEvseAdapter implements SeccEvsePort {
 
   /** EIM: the driver is authorised (card, app). Before the EV arrives it holds for the next session. */
   authorize(): void {
-    if (this.session) this.session.authorized = true;
-    else this.preAuthorized = true;
-  }
-
-  /** An authorisation held for the next session is withdrawn (the CSMS deauthorised the token). */
-  revokePreAuthorization(): void {
-    this.preAuthorized = false;
-  }
-
-  /** The operator stops the charge: StopCharging in the next status. false when no session is running. */
-  stop(): boolean {
-    if (!this.session) return false;
-    this.session.stopRequested = true;
-    return true;
-  }
-
-  /** The connection is over, however it ended: open the contactors, forget the session. */
-  endSession(): void {
-    if (!this.session) return;
-    this.integrateAc();
-    const stage = this.model.dc;
-    if (stage && (stage.mode !== 'Off' || stage.presentPowerW > 0 || stage.presentVoltageV > 0)) {
-      // the stage ramps down now (current first, then the voltage), not during the next EV's cable check
-      stage.stop();
-      this.stepDc();
-      this.model.stepDc(RAMP_DOWN_MS);
-      this.model.stepDc(RAMP_DOWN_MS);
-    }
-    this.session = undefined;
+    this.grantDriver();
   }
 
   // --- SeccEvsePort --------------------------------------------------------------------
 
   authorization(): iso2.Processing {
     const s = this.begin();
-    if (!s.authorized) {
-      if (this.auth.mode === 'auto') s.authorized = true;
-      else if (this.auth.mode === 'delay') {
-        s.authStartedAt ??= this.wallNow();
-        if (this.wallNow() - s.authStartedAt >= this.auth.delayMs) s.authorized = true;
-      }
-    }
-    // then the backend (the CSMS's Authorize), Ongoing until it answers
-    let verdict: 'Accepted' | 'Ongoing' | 'Rejected' = 'Accepted';
-    if (s.authorized && this.backend) {
-      verdict = s.verdict ?? this.backend.verdict({ service: 'EIM' });
-      if (verdict !== 'Ongoing') s.verdict = verdict;
-    }
+    const verdict = this.authorizationVerdict(s, { service: 'EIM' });
     if (verdict === 'Rejected') s.rejected = true;
     const done = s.authorized && verdict === 'Accepted';
     s.state = s.rejected ? 'rejected' : done ? 'authorized' : 'authorizing';
@@ -219,21 +128,11 @@ export class SeccEvseAdapter implements SeccEvsePort {
   }
 
   cableCheck(): iso2.Processing {
-    const s = this.begin();
-    const stage = this.stage();
-    s.state = 'cable-check';
-    if (stage.mode !== 'CableCheck') {
-      stage.startCableCheck();
-      this.lastDcAt = this.clock.now();
-    } else this.stepDc();
-    return stage.cableCheck.EVSEProcessing;
+    return this.cableCheckStep();
   }
 
   preCharge(targetVoltage: number, _targetCurrent: number): number {
-    const s = this.begin();
-    s.state = 'pre-charge';
-    this.stage().preCharge(targetVoltage);
-    return this.stepDc().EVSEPresentVoltage;
+    return this.preChargeStep(targetVoltage);
   }
 
   powerDelivery(progress: 'Start' | 'Stop' | 'Renegotiate', transferMode: EnergyTransferMode): boolean {
@@ -286,9 +185,7 @@ export class SeccEvseAdapter implements SeccEvsePort {
   }
 
   weldingDetection(): number {
-    this.begin().state = 'stopping';
-    if (!this.model.dc) return 0;
-    return this.stepDc().EVSEPresentVoltage;
+    return this.weldingDetectionStep();
   }
 
   meter(): { meterId: string; readingWh: number; timestamp: number } {
@@ -302,27 +199,12 @@ export class SeccEvseAdapter implements SeccEvsePort {
 
   // --- internals -----------------------------------------------------------------------
 
-  /** The session in progress, started by whichever port call comes first. */
-  private begin(): SessionState {
-    if (!this.session) {
-      this.session = { state: 'authorizing', authorized: this.preAuthorized, acPhases: this.model.ac?.phases ?? 3, stopRequested: false, rejected: false, acCharging: false, acMeteredWh: 0 };
-      this.preAuthorized = false;
-      this.lastAcAt = undefined;
-    }
-    return this.session;
+  protected newSession(authorized: boolean): SessionState {
+    return { state: 'authorizing', authorized, acPhases: this.model.ac?.phases ?? 3, stopRequested: false, rejected: false, acCharging: false, acMeteredWh: 0 };
   }
 
-  private stage(): DcPowerStage {
-    if (!this.model.dc) throw new RangeError('this EVSE has no DC output');
-    return this.model.dc;
-  }
-
-  /** Step the DC power stage over the sim time since its previous step (meters the energy). */
-  private stepDc(): DcStepResult {
-    const now = this.clock.now();
-    const dt = this.lastDcAt === undefined ? 0 : Math.max(0, now - this.lastDcAt);
-    this.lastDcAt = now;
-    return this.model.stepDc(dt);
+  protected meterAcNow(): void {
+    this.integrateAc();
   }
 
   /**
@@ -342,8 +224,4 @@ export class SeccEvseAdapter implements SeccEvsePort {
     if (dt === 0) return;
     s.acMeteredWh += this.model.stepAc(dt, currentA, s.acPhases).energyWh;
   }
-}
-
-function revisionOf(source: LimitSource): number {
-  return (source as Partial<{ revision: number }>).revision ?? 0;
 }

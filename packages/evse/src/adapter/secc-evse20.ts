@@ -6,17 +6,15 @@
 // it into the ScheduleTuple (a discharging schedule) and asks the EV to renegotiate.
 import type { iso20 } from '@v2xsim/iso15118';
 import type { Clock } from '../model/clock.js';
-import type { DcPowerStage, DcStepResult } from '../model/dc-power-stage.js';
 import type { EvseModel } from '../model/evse-model.js';
 import type { LimitSource } from '../model/limits.js';
-import type { SeccBackend } from './backend.js';
-import type { EimAuthorization, SeccEvseState } from './secc-evse.js';
+import { revisionOf, SeccAdapterBase, type SeccAdapterBaseOptions, type SeccSessionBase } from './secc-session.js';
 
 type EnergyService = iso20.EnergyService;
 type ControlMode = iso20.ControlMode;
 type ScheduleTuple = Extract<iso20.ScheduleOffer20, { controlMode: 'Scheduled' }>['tuples'][number];
 
-export interface SeccEvse20AdapterOptions {
+export interface SeccEvse20AdapterOptions extends SeccAdapterBaseOptions {
   evseId: string;
   /** services offered; default: what the hardware has (DC, DC_BPT with discharge limits; AC, AC_BPT likewise) */
   services?: readonly EnergyService[];
@@ -24,28 +22,17 @@ export interface SeccEvse20AdapterOptions {
   controlModes?: readonly ControlMode[];
   /** authorization services offered; PnC needs the SECC server's pnc20 option */
   authorizationServices?: readonly ('EIM' | 'PnC')[];
-  authorization?: EimAuthorization;
   /** the operator's power setpoint at start, W (negative = discharge); default none (charge at the limits) */
   setpointW?: number;
-  /** wall clock for the authorisation delay, ms. Default performance.now. */
-  wallNow?: () => number;
-  /** the backend (the OCPP station): its authorisation verdict and the EV's needs */
-  backend?: SeccBackend;
 }
 
-interface Session20 {
-  state: SeccEvseState;
-  authorized: boolean;
-  /** the backend's verdict once final */
-  verdict?: 'Accepted' | 'Rejected';
-  authStartedAt?: number;
+interface Session20 extends SeccSessionBase {
   service?: EnergyService;
   controlMode?: ControlMode;
   ev?: iso20.EvLimits20;
   /** what the last schedule offer was built from: a change means renegotiation (Scheduled) */
   offered?: { source: LimitSource; revision: number; setpointRevision: number };
   renegotiationAsked: boolean;
-  stopRequested: boolean;
   /** AC: metering runs between PowerDelivery Start and Stop, at the power the EV last reported */
   acRunning: boolean;
   acPowerW: number;
@@ -54,14 +41,12 @@ interface Session20 {
   exportedWh: number;
 }
 
-/** sim time that surely covers the DC stage's ramp down of current, then of voltage */
-const RAMP_DOWN_MS = 60_000;
 /** how far ahead a schedule is offered, s (the -2 adapter's horizon) */
 const HORIZON_S = 86_400;
 const isAc = (s: EnergyService): boolean => s === 'AC' || s === 'AC_BPT';
 const isBpt = (s: EnergyService): boolean => s === 'AC_BPT' || s === 'DC_BPT';
 
-export class SeccEvse20Adapter implements iso20.SeccEvse20 {
+export class SeccEvse20Adapter extends SeccAdapterBase<Session20> implements iso20.SeccEvse20 {
   readonly evseId: string;
   readonly services: readonly EnergyService[];
   readonly controlModes: readonly ControlMode[];
@@ -71,22 +56,11 @@ export class SeccEvse20Adapter implements iso20.SeccEvse20 {
   readonly mobilityNeedsMode: iso20.MobilityNeedsMode = 'ProvidedByEvcc';
   readonly pricing: iso20.Pricing = 'None';
   readonly standbyAllowed = true;
-  private readonly auth: EimAuthorization;
-  private readonly wallNow: () => number;
-  /** the backend (OCPP station), settable after construction: the process wires it when it has one */
-  backend: SeccBackend | undefined;
-  private session: Session20 | undefined;
-  private preAuthorized = false;
   private setpoint: number | undefined;
   private setpointRevision = 0;
-  private lastDcAt: number | undefined;
-  private lastAcAt: number | undefined;
 
-  constructor(
-    readonly model: EvseModel,
-    private readonly clock: Clock,
-    options: SeccEvse20AdapterOptions,
-  ) {
+  constructor(model: EvseModel, clock: Clock, options: SeccEvse20AdapterOptions) {
+    super(model, clock, options);
     this.evseId = options.evseId;
     const hardware: EnergyService[] = [];
     if (model.dc) hardware.push('DC', ...(model.dc.bidirectional ? (['DC_BPT'] as const) : []));
@@ -98,21 +72,10 @@ export class SeccEvse20Adapter implements iso20.SeccEvse20 {
     this.controlModes = [...(options.controlModes ?? ['Scheduled', 'Dynamic'])];
     this.authorizationServices = [...(options.authorizationServices ?? ['EIM'])];
     this.acConnector = model.ac?.phases === 1 ? 'SinglePhase' : 'ThreePhase';
-    this.auth = options.authorization ?? { mode: 'auto' };
-    this.wallNow = options.wallNow ?? (() => performance.now());
-    this.backend = options.backend;
     if (options.setpointW !== undefined) this.setSetpointW(options.setpointW);
   }
 
   // --- what the process controls ------------------------------------------------------
-
-  get state(): SeccEvseState {
-    return this.session?.state ?? 'idle';
-  }
-
-  get sessionActive(): boolean {
-    return this.session !== undefined;
-  }
 
   /** the operator's setpoint, W (negative = discharge); undefined = charge at the limits */
   get setpointW(): number | undefined {
@@ -147,54 +110,14 @@ export class SeccEvse20Adapter implements iso20.SeccEvse20 {
 
   /** EIM: the driver is authorised (card, app). Before the EV arrives it holds for the next session. */
   authorizeDriver(): void {
-    if (this.session) this.session.authorized = true;
-    else this.preAuthorized = true;
-  }
-
-  /** An authorisation held for the next session is withdrawn (the CSMS deauthorised the token). */
-  revokePreAuthorization(): void {
-    this.preAuthorized = false;
-  }
-
-  stop(): boolean {
-    if (!this.session) return false;
-    this.session.stopRequested = true;
-    return true;
-  }
-
-  /** The connection is over, however it ended: meter what flowed, open the contactors, forget the session. */
-  endSession(): void {
-    if (!this.session) return;
-    this.meterAc();
-    const stage = this.model.dc;
-    if (stage && (stage.mode !== 'Off' || stage.presentPowerW !== 0 || stage.presentVoltageV > 0)) {
-      stage.stop();
-      this.stepDc();
-      this.model.stepDc(RAMP_DOWN_MS);
-      this.model.stepDc(RAMP_DOWN_MS);
-    }
-    this.session = undefined;
+    this.grantDriver();
   }
 
   // --- iso20.SeccEvse20 ----------------------------------------------------------------
 
   authorize(request: iso20.AuthorizationRequest20): 'Accepted' | 'Ongoing' | 'Rejected' {
     const s = this.begin();
-    // PnC: the core has checked the contract chain and signature; the backend accepts it
-    if (request.service === 'PnC') s.authorized = true;
-    else if (!s.authorized) {
-      if (this.auth.mode === 'auto') s.authorized = true;
-      else if (this.auth.mode === 'delay') {
-        s.authStartedAt ??= this.wallNow();
-        if (this.wallNow() - s.authStartedAt >= this.auth.delayMs) s.authorized = true;
-      }
-    }
-    // then the backend (the CSMS's Authorize), Ongoing until it answers
-    let verdict: 'Accepted' | 'Ongoing' | 'Rejected' = 'Accepted';
-    if (s.authorized && this.backend) {
-      verdict = s.verdict ?? this.backend.verdict(request.service === 'PnC' ? { service: 'PnC', emaid: request.emaid } : { service: 'EIM' });
-      if (verdict !== 'Ongoing') s.verdict = verdict;
-    }
+    const verdict = this.authorizationVerdict(s, request.service === 'PnC' ? { service: 'PnC', emaid: request.emaid } : { service: 'EIM' });
     if (verdict === 'Rejected') {
       s.state = 'rejected';
       return 'Rejected';
@@ -258,20 +181,11 @@ export class SeccEvse20Adapter implements iso20.SeccEvse20 {
   }
 
   cableCheck(): 'Finished' | 'Ongoing' {
-    const s = this.begin();
-    const stage = this.stage();
-    s.state = 'cable-check';
-    if (stage.mode !== 'CableCheck') {
-      stage.startCableCheck();
-      this.lastDcAt = this.clock.now();
-    } else this.stepDc();
-    return stage.cableCheck.EVSEProcessing;
+    return this.cableCheckStep();
   }
 
   preCharge(targetVoltage: number): number {
-    this.begin().state = 'pre-charge';
-    this.stage().preCharge(targetVoltage);
-    return this.stepDc().EVSEPresentVoltage;
+    return this.preChargeStep(targetVoltage);
   }
 
   powerDelivery(progress: 'Start' | 'Stop' | 'Standby' | 'ScheduleRenegotiation', info?: { profile?: { durationS: number; powerW: number }[] }): boolean {
@@ -363,9 +277,7 @@ export class SeccEvse20Adapter implements iso20.SeccEvse20 {
   }
 
   weldingDetection(): number {
-    this.begin().state = 'stopping';
-    if (!this.model.dc) return 0;
-    return this.stepDc().EVSEPresentVoltage;
+    return this.weldingDetectionStep();
   }
 
   meter(): { meterId: string; importedWh: number; exportedWh: number } {
@@ -380,25 +292,12 @@ export class SeccEvse20Adapter implements iso20.SeccEvse20 {
 
   // --- internals -----------------------------------------------------------------------
 
-  private begin(): Session20 {
-    if (!this.session) {
-      this.session = { state: 'authorizing', authorized: this.preAuthorized, renegotiationAsked: false, stopRequested: false, acRunning: false, acPowerW: 0, importedWh: 0, exportedWh: 0 };
-      this.preAuthorized = false;
-      this.lastAcAt = undefined;
-    }
-    return this.session;
+  protected newSession(authorized: boolean): Session20 {
+    return { state: 'authorizing', authorized, renegotiationAsked: false, stopRequested: false, acRunning: false, acPowerW: 0, importedWh: 0, exportedWh: 0 };
   }
 
-  private stage(): DcPowerStage {
-    if (!this.model.dc) throw new RangeError('this EVSE has no DC output');
-    return this.model.dc;
-  }
-
-  private stepDc(): DcStepResult {
-    const now = this.clock.now();
-    const dt = this.lastDcAt === undefined ? 0 : Math.max(0, now - this.lastDcAt);
-    this.lastDcAt = now;
-    return this.model.stepDc(dt);
+  protected meterAcNow(): void {
+    this.meterAc();
   }
 
   /** AC: meter the time since the last step at the power the EV last reported; returns that power (undefined when not running). */
@@ -467,8 +366,4 @@ function toDurations(plan: { startS: number; durationS?: number; pMaxW: number }
     t = Math.max(t, end);
   });
   return out.length > 0 ? out : [{ durationS: HORIZON_S, powerW: 0 }];
-}
-
-function revisionOf(source: LimitSource): number {
-  return (source as Partial<{ revision: number }>).revision ?? 0;
 }
