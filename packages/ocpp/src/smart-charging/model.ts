@@ -1,6 +1,7 @@
 // A version-independent model of OCPP charging profiles (1.6 §3.13, 2.0.1/2.1 Part 2 chapter K
 // and "Charging profiles"). 1.6's ChargePointMaxProfile is ChargingStationMaxProfile here; times
 // are epoch milliseconds; everything else keeps the protocol's own names.
+import type * as v21 from '../generated/types21.js';
 
 export type ChargingProfilePurpose =
   | 'ChargingStationMaxProfile'
@@ -88,9 +89,9 @@ export interface ChargingSchedule {
   signatureId?: number;
   digestValue?: string;
   /** passed through untouched (ISO 15118 tariff data the composite does not use) */
-  salesTariff?: unknown;
-  absolutePriceSchedule?: unknown;
-  priceLevelSchedule?: unknown;
+  salesTariff?: v21.SalesTariffType;
+  absolutePriceSchedule?: v21.AbsolutePriceScheduleType;
+  priceLevelSchedule?: v21.PriceLevelScheduleType;
 }
 
 export interface ChargingProfile {
