@@ -143,6 +143,8 @@ describe('CSMS (CPO) with the v2xsim SCSP', () => {
       meterValue: [{ timestamp: now(), sampledValue: [{ value: 2500, measurand: 'Energy.Active.Import.Register', context: 'Transaction.End' }] }],
     });
     await until(() => (scspLog.some((l) => /CDR CS-S-TX-S/.test(l)) ? true : undefined), 'the SCSP got the CDR');
+    // the SCSP logs the CDR on receipt; the CPO's exchange is recorded once the response is in
+    await until(() => (exchanges.some((ex) => ex.method === 'POST' && new URL(ex.url).pathname.endsWith('/cdrs')) ? true : undefined), 'the CPO recorded its CDR push');
 
     const v = new OpenApiTrafficValidator(openapiDir);
     v.addVersionsUrl(csms.ocpi!.versionsUrl);

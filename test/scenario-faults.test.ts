@@ -23,7 +23,8 @@ describe('v2xsim run: faults and failures', () => {
     expect(p.out.stdout).toMatch(/✓ the update interval breaks \(on purpose\): \d+ breach\(es\) of iso15118-2 CurrentDemand loop-interval: worst iso15118-2 CurrentDemand loop-interval [\d.]+ ms > V2G_EVCC_Msg_Timeout \(D2\.3 §11\.2 update interval\) 250 ms/);
     const html = readFileSync(join(report, 'fault-latency-ev-evse.html'), 'utf8');
     expect(html).toMatch(/<h2>Faults<\/h2>.*<td>ev-evse<\/td>.*0 s: latency 60 ms/s);
-    expect(html).toMatch(/Budgets broken in this run: V2G_EVCC_Msg_Timeout \(D2\.3 §11\.2 update interval\) \(iso15118-2 CurrentDemand, loop-interval\)/);
+    // the budget the fault breaks is listed (a loaded machine may add the SECC's performance time)
+    expect(html).toMatch(/Budgets broken in this run: [^<]*V2G_EVCC_Msg_Timeout \(D2\.3 §11\.2 update interval\) \(iso15118-2 CurrentDemand, loop-interval\)/);
     expect(html).toMatch(/<tr class="breach"><td>iso15118-2<\/td><td>CurrentDemand<\/td><td>loop-interval<\/td>/);
   }, 30_000);
 
