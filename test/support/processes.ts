@@ -31,8 +31,8 @@ export function v2xsim(args: readonly string[]): Spawned {
   return { child, out, exited };
 }
 
-/** Polls until `get` returns a value (or the process exits, or time runs out). */
-export async function until<T>(get: () => T | undefined | Promise<T | undefined>, what: string, p?: Spawned, ms = 15_000): Promise<T> {
+/** Polls until `get` returns a value (or the process exits, or time runs out: 30 s by default, generous for a loaded machine). */
+export async function until<T>(get: () => T | undefined | Promise<T | undefined>, what: string, p?: Spawned, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   let exited = false;
   void p?.exited.then(() => (exited = true));
