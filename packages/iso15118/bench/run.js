@@ -22,6 +22,9 @@
 //      full       SeccServer (evse-server.js) ↔ runEvccSession, loop delay 0 (back to back): the
 //                 round trip is the EVCC's own measure, request handed to the socket → response
 //                 received (the V2G_EVCC_Msg_Timeout timing of its trace events);
+//      traced     the same, with both processes also writing every trace event as pino NDJSON to
+//                 a file, as a deployed process does: the overhead of tracing on the charge-loop
+//                 round trip (p50, target under 10 %) is traced against full;
 //      with the CPU time each process spends per round trip;
 //   2. concurrency: N sessions each cycling CurrentDemand every 90–110 ms, N ramped up; per step
 //      the p99 of that round trip at the EV (SECC processing + both sockets + both event loops)
@@ -67,13 +70,13 @@ const json = args.has('--json');
 const HOST = '::1';
 /** the floor the issue gives for this machine (a bare 40-byte TLS 1.2 ping-pong), µs */
 const ISSUE_FLOOR = { p50: 50, p99: 125 };
-const TARGET = { p50RatioToFloor: 2, p99Ms: 1, sessions: 500, perfTimeMs: 25 };
+const TARGET = { p50RatioToFloor: 2, p99Ms: 1, sessions: 500, perfTimeMs: 25, tracingOverheadPct: 10 };
 
 const STALL_PROBE_MS = quick ? 300 : 1000;
 const SINGLE = {
   rounds: quick ? 2 : 5,
   /** round trips per block and variant (full: CurrentDemand cycles of one session) */
-  block: { floor: quick ? 1500 : 4000, v2gtp: quick ? 1000 : 2000, exi: quick ? 1000 : 2000, full: quick ? 1500 : 2000 },
+  block: { floor: quick ? 1500 : 4000, v2gtp: quick ? 1000 : 2000, exi: quick ? 1000 : 2000, full: quick ? 1500 : 2000, traced: quick ? 1500 : 2000 },
   /** round trips (CurrentDemand cycles) before measuring: the codec and the cores need ~10k to be fully optimised */
   warmup: quick ? 4000 : 10_000,
   /** round trips at the start of each block that are not counted: after switching variants the caches are cold */
@@ -98,6 +101,8 @@ const OTHER_LOAD_RETRY_PCT = 15;
 const started = performance.now();
 const profDir = profiling ? mkdtempSync(path.join(os.tmpdir(), 'v2xsim-bench-prof-')) : undefined;
 const ndjsonDir = args.has('--ndjson') ? mkdtempSync(path.join(os.tmpdir(), 'v2xsim-bench-trace-')) : undefined;
+/** the `traced` variant's NDJSON trace files (always written) */
+const tracedDir = mkdtempSync(path.join(os.tmpdir(), 'v2xsim-bench-traced-'));
 /** profile files by window and process */
 const profiles = {};
 const progress = (msg) => {
@@ -225,15 +230,15 @@ async function v2gtpPingPong(conn, count, bytes, doc, out) {
   }
 }
 
-async function startEvse(pki, name) {
+async function startEvse(pki, name, dir = ndjsonDir) {
   const child = spawn('./evse-server.js');
-  const ndjson = ndjsonDir ? path.join(ndjsonDir, `${name}-evse.ndjson`) : undefined;
+  const ndjson = dir ? path.join(dir, `${name}-evse.ndjson`) : undefined;
   const { port } = await child.call({ type: 'start', host: HOST, key: pki.certificates.secc.keyPem, cert: leafChainPem(pki, 'secc'), ...(ndjson ? { ndjson } : {}) }, 'ready');
   return { child, port };
 }
 
 /** The EV side: one Tracer for every session, as in one EV process; a sink keeps the round trips. */
-function evSide(name) {
+function evSide(name, dir = ndjsonDir) {
   const state = { measuring: false, rtt: [], last: {} };
   const sinks = [
     {
@@ -243,7 +248,7 @@ function evSide(name) {
       },
     },
   ];
-  if (ndjsonDir) sinks.push(pinoSink(path.join(ndjsonDir, `${name}-ev.ndjson`)));
+  if (dir) sinks.push(pinoSink(path.join(dir, `${name}-ev.ndjson`)));
   const tracer = new Tracer({ actor: 'ev', link: 'ev-evse', sinks });
   return { state, tracer };
 }
@@ -277,7 +282,7 @@ async function profiled(name, child, childRole, selfRole, fn) {
 async function single(pki) {
   const ca = pki.certificates['v2g-root'].certPem;
   const serverCreds = { key: pki.certificates.secc.keyPem, cert: leafChainPem(pki, 'secc') };
-  const variants = ['floor', 'v2gtp', 'exi', 'full'];
+  const variants = ['floor', 'v2gtp', 'exi', 'full', 'traced'];
   const res = Object.fromEntries(variants.map((v) => [v, { rtt: [], evCpuUs: 0, evseCpuUs: 0, count: 0 }]));
   const seccSamples = [];
   /** GC pauses in both processes during the CurrentDemand blocks */
@@ -294,6 +299,12 @@ async function single(pki) {
   const control = { stop: false };
   const warm = await runEvccSession(evccOptions(pki, evse.port, tracer, new BenchEv(control, SINGLE.warmup), 0));
   if (!warm.ok) throw new Error(`warm-up session failed: ${warm.error}`);
+  // the same full stack writing NDJSON traces in both processes
+  const tracedEvse = await startEvse(pki, 'traced', tracedDir);
+  const traced = evSide('traced', tracedDir);
+  const warmTraced = await runEvccSession(evccOptions(pki, tracedEvse.port, traced.tracer, new BenchEv(control, SINGLE.warmup), 0));
+  if (!warmTraced.ok) throw new Error(`warm-up session (traced) failed: ${warmTraced.error}`);
+  const stacks = { full: { evse, state, tracer }, traced: { evse: tracedEvse, state: traced.state, tracer: traced.tracer } };
   const codec = getCodec('iso2');
   const reqDoc = state.last.CurrentDemandReq;
   const reqBytes = codec.encode(reqDoc);
@@ -329,7 +340,7 @@ async function single(pki) {
   const block = async (v, lastRound) => {
     const r = res[v];
     const n = SINGLE.block[v];
-    if (v !== 'full') {
+    if (!(v in stacks)) {
       const peer = peerOf[v];
       const peerCpu0 = await peer.cpu();
       const cpu0 = process.cpuUsage();
@@ -343,6 +354,7 @@ async function single(pki) {
       return;
     }
     // one session of blockWarmup + n CurrentDemand cycles; counted after the warm-up, to its end
+    const { evse, state, tracer } = stacks[v];
     let cpu0;
     let gcStop;
     const ev = new BenchEv(control, SINGLE.blockWarmup + n, () => {
@@ -359,21 +371,21 @@ async function single(pki) {
     state.measuring = false;
     r.evCpuUs += cpuUs(process.cpuUsage(cpu0));
     addGc(gc.ev, gcStop());
-    const files = { ev: path.join(profDir ?? '', 'single-ev.cpuprofile'), evse: path.join(profDir ?? '', 'single-evse.cpuprofile') };
+    const files = { ev: path.join(profDir ?? '', `single-${v}-ev.cpuprofile`), evse: path.join(profDir ?? '', `single-${v}-evse.cpuprofile`) };
     if (stop) await stop(files.ev);
     const w = await evse.child.call({ type: 'window-end', ...(stop ? { profileFile: files.evse } : {}) }, 'window');
-    if (stop) profiles.single = files;
+    if (stop) profiles[v === 'full' ? 'single' : `single-${v}`] = files;
     if (!summary.ok) throw new Error(`CurrentDemand session failed: ${summary.error}`);
     r.evseCpuUs += w.cpuMs * 1000;
     addGc(gc.evse, w.gc);
     r.count += n;
-    for (const x of w.secc) seccSamples.push(x);
+    if (v === 'full') for (const x of w.secc) seccSamples.push(x);
   };
 
   const ticks0 = machineTicks();
   const t0 = performance.now();
   /** CPU time of all four processes, µs */
-  const ourCpu = async () => cpuUs(process.cpuUsage()) + (await echo.cpu()) + (await layers.cpu()) + (await evse.child.cpu());
+  const ourCpu = async () => cpuUs(process.cpuUsage()) + (await echo.cpu()) + (await layers.cpu()) + (await evse.child.cpu()) + (await tracedEvse.child.cpu());
   let ourCpuUs = -(await ourCpu());
   for (let round = 0; round < SINGLE.rounds; round++) {
     progress(`one session: round ${round + 1} of ${SINGLE.rounds}`);
@@ -386,8 +398,9 @@ async function single(pki) {
 
   socket.destroy();
   await Promise.all([v2gtpConn.close(), exiConn.close()]);
-  await Promise.all([echo.shutdown(), layers.shutdown(), evse.child.shutdown()]);
+  await Promise.all([echo.shutdown(), layers.shutdown(), evse.child.shutdown(), tracedEvse.child.shutdown()]);
   await tracer.close();
+  await traced.tracer.close();
   const out = {};
   for (const v of variants) {
     const r = res[v];
@@ -555,9 +568,12 @@ machine.loadAverageAfter = round(os.loadavg()[0], 2);
 const us = (ms) => Math.round(ms * 1000);
 const L = singleResult.layers;
 const ratio = round(L.full.p50 / L.floor.p50, 2);
+/** the p50 round trip with NDJSON traces written against without, % */
+const tracingOverheadPct = round((100 * (L.traced.p50 - L.full.p50)) / L.full.p50, 1);
 const checks = {
   p50WithinTwiceFloor: ratio <= TARGET.p50RatioToFloor,
   p99UnderOneMs: L.full.p99 < TARGET.p99Ms,
+  tracingOverheadUnderTarget: tracingOverheadPct < TARGET.tracingOverheadPct,
   sessions: concResult.maxSessions >= TARGET.sessions,
   iso20P99UnderPerfTime: iso20Result.single.ok && iso20Result.single.roundTripMs.p99 < iso20Result.perfTimeMs && iso20Result.concurrency.maxSessions > 0,
 };
@@ -570,12 +586,14 @@ const noisy = machine.stolenPct > 5 || machine.loadAverage > 1;
 const profileSummaries = {};
 if (profiling) for (const [stage, files] of Object.entries(profiles)) for (const [role, file] of Object.entries(files)) profileSummaries[`${stage}/${role}`] = { file, ...summarizeProfile(JSON.parse(readFileSync(file, 'utf8'))) };
 if (ndjsonDir) rmSync(ndjsonDir, { recursive: true, force: true });
+rmSync(tracedDir, { recursive: true, force: true });
 
 const LAYER_NAMES = {
   floor: 'floor: bare TLS ping-pong, 40 B',
   v2gtp: `+ V2GTP/V2gConnection, ${singleResult.bytes.request}/${singleResult.bytes.response} B`,
   exi: '+ EXI decode/encode on both sides',
   full: 'CurrentDemandReq → Res: SeccServer ↔ EVCC',
+  traced: '  the same, NDJSON traces written by both',
 };
 
 if (json) {
@@ -598,6 +616,7 @@ if (json) {
           layers: Object.fromEntries(Object.entries(L).map(([k, l]) => [k, layer(l)])),
           seccUs: { n: singleResult.secc.n, p50: us(singleResult.secc.p50), p99: us(singleResult.secc.p99), max: us(singleResult.secc.max) },
           p50RatioToFloor: ratio,
+          tracingOverheadPct,
           otherLoadPct: singleResult.otherLoadPct,
           gcDuringCurrentDemand: {
             ev: { count: singleResult.gc.ev.count, totalMs: round(singleResult.gc.ev.totalMs, 1), maxMs: round(singleResult.gc.ev.maxMs, 2) },
@@ -634,7 +653,7 @@ if (json) {
   table(
     ['round trip', 'n', 'p50 µs', 'p90 µs', 'p99 µs', 'max µs', 'EV CPU µs', 'EVSE CPU µs'],
     [
-      ...['floor', 'v2gtp', 'exi', 'full'].map((k) => [LAYER_NAMES[k], String(L[k].n), ...['p50', 'p90', 'p99', 'max'].map((q) => String(us(L[k][q]))), String(Math.round(L[k].evCpuUs)), String(Math.round(L[k].evseCpuUs))]),
+      ...['floor', 'v2gtp', 'exi', 'full', 'traced'].map((k) => [LAYER_NAMES[k], String(L[k].n), ...['p50', 'p90', 'p99', 'max'].map((q) => String(us(L[k][q]))), String(Math.round(L[k].evCpuUs)), String(Math.round(L[k].evseCpuUs))]),
       ['  of which SECC: received → response sent', String(singleResult.secc.n), ...['p50', 'p90', 'p99', 'max'].map((q) => String(us(singleResult.secc[q]))), '', ''],
     ],
   );
@@ -643,6 +662,7 @@ if (json) {
   console.log(`\nthe issue's floor for this machine: ${ISSUE_FLOOR.p50} µs p50, ${ISSUE_FLOOR.p99} µs p99; CurrentDemand p50 is ${(L.full.p50 / (ISSUE_FLOOR.p50 / 1000)).toFixed(2)}× that`);
   console.log(`CurrentDemand p50 ${ratio.toFixed(2)}× the measured floor (target ≤ ${TARGET.p50RatioToFloor}): ${mark(checks.p50WithinTwiceFloor)}`);
   console.log(`CurrentDemand p99 ${us(L.full.p99)} µs (target < ${TARGET.p99Ms * 1000} µs): ${mark(checks.p99UnderOneMs)}`);
+  console.log(`tracing overhead on the CurrentDemand p50 (NDJSON traces in both processes): ${tracingOverheadPct} % (target < ${TARGET.tracingOverheadPct} %): ${mark(checks.tracingOverheadUnderTarget)}`);
   console.log('');
   console.log(`concurrent sessions, each CurrentDemand every ${CONC.cycleMs[0]}–${CONC.cycleMs[1]} ms; ${CONC.windowMs / 1000} s window per step; times in ms`);
   console.log('rtt at the EV; SECC = received → response sent in the EVSE; µs/cyc = CPU per cycle; lag = event-loop delay; other = CPU of other programs, % of a core');

@@ -8,7 +8,7 @@
 // the process keeps running.
 import { PassThrough } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import type { TraceEvent, TraceSink } from '@v2xsim/trace';
+import { ndjsonBatcher, ndjsonLine, type TraceEvent, type TraceSink } from '@v2xsim/trace';
 
 /** Keeps the last events and fans every new one out to the live /trace streams. */
 export class TraceHub implements TraceSink {
@@ -81,8 +81,6 @@ const errorSchema = {
   properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
 } as const;
 
-/** bigint (64-bit EXI integers) as decimal strings, as in the NDJSON file */
-const ndjson = (event: TraceEvent): string => JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n';
 
 const reasonOf = (status: number): string => (status === 400 ? 'Bad Request' : status === 404 ? 'Not Found' : status === 409 ? 'Conflict' : status >= 500 ? 'Internal Server Error' : 'Error');
 
@@ -109,7 +107,8 @@ export async function startControlApi(opts: ControlApiOptions): Promise<ControlA
     ajv: { customOptions: { removeAdditional: false } },
   });
   const names = opts.actions.map((a) => a.name);
-  const streams = new Set<PassThrough>();
+  /** the open /trace streams, each with what ends it */
+  const streams = new Set<() => void>();
 
   app.setErrorHandler((err: FastifyError, _req, reply) => {
     const status = err instanceof ControlActionError ? err.statusCode : err instanceof RangeError ? 400 : (err.statusCode ?? 500);
@@ -171,14 +170,17 @@ export async function startControlApi(opts: ControlApiOptions): Promise<ControlA
       res.flushHeaders();
       const stream = new PassThrough();
       stream.pipe(res);
-      streams.add(stream);
-      for (const e of opts.trace.recent(history)) stream.write(ndjson(e));
-      const unsubscribe = opts.trace.subscribe((e) => stream.write(ndjson(e)));
+      // the history at once, then live events in batches serialised off the message's path
+      for (const e of opts.trace.recent(history)) stream.write(ndjsonLine(e));
+      const batcher = ndjsonBatcher((text) => stream.write(text));
+      const unsubscribe = opts.trace.subscribe((e) => batcher.push(e));
       const end = () => {
+        if (!streams.delete(end)) return;
         unsubscribe();
-        streams.delete(stream);
+        batcher.flush();
         stream.end();
       };
+      streams.add(end);
       // the client went away (or close() ended the stream)
       res.once('close', end);
     },
@@ -193,7 +195,7 @@ export async function startControlApi(opts: ControlApiOptions): Promise<ControlA
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     async close() {
-      for (const s of streams) s.end();
+      for (const end of streams) end();
       await app.close();
     },
   };
