@@ -66,4 +66,13 @@ expect:
     expect(p.out.stderr).toContain(`v2xsim run: scenario file with mistakes:\n  ${file}:4:12: ev.soc: must be <= 100, got 120\n  ${file}:6:5: steps[0]: a step has discharge and stop: give exactly one (a list item each)\n`);
     expect(p.out.stdout).toBe('');
   }, 30_000);
+
+  it('bad flags: --jobs 0, a process’s --sim-epoch that is no time: exit 2', async () => {
+    const jobs = v2xsim(['run', '--jobs', '0', 'scenarios/v1g-iso2-dc.yaml']);
+    expect(await jobs.exited).toBe(2);
+    expect(jobs.out.stderr).toContain('--jobs must be a whole number ≥ 1');
+    const epoch = v2xsim(['evse', '--sim-epoch', 'noon']);
+    expect(await epoch.exited).toBe(2);
+    expect(epoch.out.stderr).toContain("option '--sim-epoch <iso|ms>' argument 'noon' is invalid. expected an ISO 8601 date-time with a time zone");
+  }, 30_000);
 });

@@ -28,17 +28,20 @@ interface Case {
   budgetWh?: number;
   battery?: { capacityWh: number; socPercent: number; minSocPercent?: number; maxSocPercent?: number };
   v2g: boolean;
+  /** slot length, ms; default an hour */
+  stepMs?: number;
 }
 
-/** hourly slots from T0: slot i is hour i */
+/** slots from T0 (an hour each unless stepMs says otherwise): slot i is step i */
 function request(c: Case): OptimiseRequest {
+  const step = c.stepMs ?? H;
   return {
     start: T0,
-    departure: T0 + c.prices.length * H,
-    prices: { points: c.prices.map((p, i) => ({ start: T0 + i * H, importPrice: p, ...(c.exportPrices ? { exportPrice: c.exportPrices[i] } : {}) })), currency: 'EUR' },
+    departure: T0 + c.prices.length * step,
+    prices: { points: c.prices.map((p, i) => ({ start: T0 + i * step, importPrice: p, ...(c.exportPrices ? { exportPrice: c.exportPrices[i] } : {}) })), currency: 'EUR' },
     energyNeedWh: c.needWh,
     ev: { maxChargeW: c.maxChargeW, ...(c.minChargeW ? { minChargeW: c.minChargeW } : {}), ...(c.maxDischargeW ? { maxDischargeW: c.maxDischargeW } : {}), ...(c.minDischargeW ? { minDischargeW: c.minDischargeW } : {}) },
-    ...(c.capacityW ? { capacity: c.capacityW.map((w, i) => ({ start: T0 + i * H, maxW: w })) } : {}),
+    ...(c.capacityW ? { capacity: c.capacityW.map((w, i) => ({ start: T0 + i * step, maxW: w })) } : {}),
     ...(c.battery ? { battery: c.battery } : {}),
     ...(c.v2g ? { discharge: { roundTripEfficiency: c.rte ?? 1, ...(c.budgetWh !== undefined ? { budgetWh: c.budgetWh } : {}) } } : {}),
   };
@@ -51,9 +54,10 @@ const dischargeMax = (c: Case, i: number): number => (c.v2g ? Math.min(c.maxDisc
 const usable = (max: number, min = 0): number => (max >= min && max > 0 ? max : 0);
 
 
-/** Simulates hourly powers (W, negative = discharge): whether every rule holds, the cost and the net energy. */
+/** Simulates the slots' powers (W, negative = discharge): whether every rule holds, the cost and the net energy. */
 function evaluate(c: Case, p: number[], tol = TOL_WH, noBatteryCap = c.needWh): { ok: boolean; why?: string; cost: number; netWh: number } {
   const rte = c.rte ?? 1;
+  const h = (c.stepMs ?? H) / H;
   const b = c.battery;
   const s0 = b ? (b.capacityWh * b.socPercent) / 100 : 0;
   const smin = b ? (b.capacityWh * (b.minSocPercent ?? 0)) / 100 : 0;
@@ -71,10 +75,10 @@ function evaluate(c: Case, p: number[], tol = TOL_WH, noBatteryCap = c.needWh): 
     if (w > 1e-6 && w < (c.minChargeW ?? 0) - 1e-6) return { ok: false, why: `slot ${i}: ${w} W below the minimum`, cost, netWh: net };
     if (w < -1e-6 && -w < (c.minDischargeW ?? 0) - 1e-6) return { ok: false, why: `slot ${i}: discharge below the minimum`, cost, netWh: net };
     const price = w >= 0 ? c.prices[i] : (c.exportPrices?.[i] ?? c.prices[i]);
-    cost += (price * w) / 1000;
-    net += w >= 0 ? w : w / rte;
-    if (w < 0) discharged -= w;
-    reach += cmax;
+    cost += (price * w * h) / 1000;
+    net += (w >= 0 ? w : w / rte) * h;
+    if (w < 0) discharged -= w * h;
+    reach += cmax * h;
     if (b) {
       if (s0 + net > smax + tol) return { ok: false, why: `slot ${i}: battery above max`, cost, netWh: net };
       if (s0 + net < Math.min(smin, s0 + reach) - tol) return { ok: false, why: `slot ${i}: battery below min`, cost, netWh: net };
@@ -222,7 +226,7 @@ const anyCase: fc.Arbitrary<Case> = fc
 
 /** the most net energy, when it has a closed form: no minimum power (charge at the limit until full) */
 function mostEnergy(c: Case): number {
-  const sum = c.prices.reduce((a, _, i) => a + chargeMax(c, i), 0);
+  const sum = c.prices.reduce((a, _, i) => a + chargeMax(c, i) * ((c.stepMs ?? H) / H), 0);
   if (!c.battery) return sum;
   const b = c.battery;
   const s0 = (b.capacityWh * b.socPercent) / 100;
@@ -233,7 +237,7 @@ function checkInvariants(c: Case, r: ScheduleResult): void {
   expect(r.slotPowerW).toHaveLength(c.prices.length);
   // the periods tile [start, departure)
   expect(r.periods[0].start).toBe(T0);
-  expect(r.periods[r.periods.length - 1].end).toBe(T0 + c.prices.length * H);
+  expect(r.periods[r.periods.length - 1].end).toBe(T0 + c.prices.length * (c.stepMs ?? H));
   for (let i = 1; i < r.periods.length; i++) expect(r.periods[i].start).toBe(r.periods[i - 1].end);
   // battery unknown, minimum powers: more than the need when the need cannot be hit exactly
   const cap = !c.battery && r.notes.some((n) => /cannot be met exactly/.test(n)) ? Infinity : c.needWh;
@@ -272,8 +276,11 @@ describe('optimiser: worked examples', () => {
   it('V1G: fills the cheapest hours first, at the EV limit', async () => {
     const r = await optimise(request({ prices, needWh: 20_000, maxChargeW: 11_000, v2g: false }));
     expect(r.status).toBe('optimal');
-    expect(r.method).toBe('lp');
+    expect(r.method).toBe('greedy');
     expect(r.slotPowerW).toEqual([0, 0, 0, 11_000, 9_000, 0, 0, 0]);
+    const lp = await optimise(request({ prices, needWh: 20_000, maxChargeW: 11_000, v2g: false }), { solver: 'lp' });
+    expect(lp.method).toBe('lp');
+    expect(lp.slotPowerW).toEqual(r.slotPowerW);
     expect(r.cost).toBeCloseTo(11 * 0.05 + 9 * 0.06, 9);
     expect(r.energyWh).toBeCloseTo(20_000, 6);
   });
@@ -422,6 +429,117 @@ describe('optimiser: oracles', () => {
         }
       }),
       { numRuns: 80 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------- the greedy fast path
+
+/**
+ * Charge-only cases, the greedy plan's domain: V1G, or V2G allowed but the EV cannot discharge; no
+ * minimum charge power. Prices from a short list (many ties, negative and zero too) or any; hourly
+ * or quarter-hourly slots; batteries below their minimum SoC, above their maximum, full or empty.
+ */
+const chargeOnlyCase: fc.Arbitrary<Case> = fc
+  .record({
+    n: fc.integer({ min: 1, max: 96 }),
+    ties: fc.boolean(),
+    listed: fc.array(fc.constantFrom(-0.02, 0, 0.05, 0.1, 0.1, 0.2), { minLength: 96, maxLength: 96 }),
+    prices: fc.array(price, { minLength: 96, maxLength: 96 }),
+    cap: fc.option(fc.array(fc.integer({ min: 0, max: 22_000 }), { minLength: 96, maxLength: 96 }), { nil: undefined }),
+    maxChargeW: fc.integer({ min: 0, max: 22_000 }),
+    needWh: fc.integer({ min: 0, max: 120_000 }),
+    battery: fc.option(
+      fc.record({ capacityWh: fc.integer({ min: 20_000, max: 100_000 }), socPercent: fc.integer({ min: 0, max: 100 }), minSocPercent: fc.integer({ min: 0, max: 60 }), maxSocPercent: fc.integer({ min: 60, max: 100 }) }),
+      { nil: undefined },
+    ),
+    v2gWithoutDischarge: fc.boolean(),
+    quarterHours: fc.boolean(),
+  })
+  .map((r) => ({
+    prices: (r.ties ? r.listed : r.prices).slice(0, r.n),
+    ...(r.cap ? { capacityW: r.cap.slice(0, r.n) } : {}),
+    needWh: r.needWh,
+    maxChargeW: r.maxChargeW,
+    ...(r.battery ? { battery: r.battery } : {}),
+    ...(r.v2gWithoutDischarge ? { rte: 0.9 } : {}),
+    v2g: r.v2gWithoutDischarge,
+    ...(r.quarterHours ? { stepMs: H / 4 } : {}),
+  }));
+
+/** the greedy result and the LP's for the same request: the same optimum */
+function expectSameOptimum(greedy: ScheduleResult, lp: ScheduleResult): void {
+  expect(greedy.method).toBe('greedy');
+  expect(lp.method).toBe('lp');
+  expect(greedy.feasible).toBe(lp.feasible);
+  expect(greedy.status).toBe(lp.status);
+  expect(greedy.notes).toEqual(lp.notes);
+  expect(greedy.maxAchievableWh).toBeCloseTo(lp.maxAchievableWh, 3);
+  // the one freedom: energy past the need at a price of exactly 0 costs nothing; in the LP's
+  // objective only its earlier-first tie term (≤ 1e-9/Wh, below GLPK's tolerances), so the LP may
+  // take it or not; the greedy plan charges past the need only where it earns money
+  const hours = greedy.slots.map((s) => (s.end - s.start) / H);
+  const free = greedy.slots.reduce((a, s, i) => a + (s.importPrice === 0 ? Math.abs(greedy.slotPowerW[i] - lp.slotPowerW[i]) * hours[i] : 0), 0);
+  expect(Math.abs(greedy.energyWh - lp.energyWh)).toBeLessThanOrEqual(TOL_WH + free);
+  expect(Math.abs(greedy.shortfallWh - lp.shortfallWh)).toBeLessThanOrEqual(TOL_WH);
+  expect(Math.abs(greedy.cost - lp.cost)).toBeLessThanOrEqual(TOL_COST);
+  expect(greedy.dischargedWh).toBe(0);
+  expect(greedy.slots).toEqual(lp.slots);
+}
+
+describe('optimiser: the greedy fast path (V1G) equals the LP', () => {
+  it('fills the cheapest slots first; among equal prices the earlier', async () => {
+    const c: Case = { prices: [0.2, 0.1, 0.1, 0.3, 0.1], needWh: 15_000, maxChargeW: 10_000, v2g: false };
+    const r = await optimise(request(c));
+    expect(r.method).toBe('greedy');
+    expect(r.slotPowerW).toEqual([0, 10_000, 5_000, 0, 0]);
+    expectSameOptimum(r, await optimise(request(c), { solver: 'lp' }));
+  });
+
+  it('below the minimum SoC: charged there first at full power, whatever the price', async () => {
+    const c: Case = { prices: [0.4, 0.3, 0.05, 0.05], needWh: 12_000, maxChargeW: 8_000, battery: { capacityWh: 50_000, socPercent: 10, minSocPercent: 30 }, v2g: false };
+    const r = await optimise(request(c));
+    // 5 kWh now, 15 kWh minimum: 8 kWh in hour 0, 2 kWh in hour 1, the other 2 kWh at the cheapest
+    expect(r.slotPowerW).toEqual([8_000, 2_000, 2_000, 0]);
+    expect(r.notes.join(' ')).toMatch(/below its minimum SoC/);
+    expectSameOptimum(r, await optimise(request(c), { solver: 'lp' }));
+  });
+
+  it('negative prices: charges past the need up to the battery headroom; battery unknown: exactly the need', async () => {
+    const known: Case = { prices: [-0.05, 0.1, -0.01], needWh: 5_000, maxChargeW: 11_000, battery: { capacityWh: 40_000, socPercent: 50, maxSocPercent: 90 }, v2g: false };
+    const r = await optimise(request(known));
+    expect(r.slotPowerW).toEqual([11_000, 0, 5_000]);
+    expectSameOptimum(r, await optimise(request(known), { solver: 'lp' }));
+    const unknown: Case = { prices: [-0.05, 0.1, -0.01], needWh: 5_000, maxChargeW: 11_000, v2g: false };
+    const u = await optimise(request(unknown));
+    expect(u.slotPowerW).toEqual([5_000, 0, 0]);
+    expectSameOptimum(u, await optimise(request(unknown), { solver: 'lp' }));
+  });
+
+  it('infeasible: best effort with the most energy, noted the same way', async () => {
+    const c: Case = { prices: [0.3, 0.1], needWh: 30_000, maxChargeW: 11_000, battery: { capacityWh: 60_000, socPercent: 80 }, v2g: true, rte: 0.9 };
+    const r = await optimise(request(c));
+    expect(r.status).toBe('best-effort');
+    expect(r.maxAchievableWh).toBeCloseTo(12_000, 6);
+    expect(r.notes.join(' ')).toMatch(/discharge power is not known/);
+    expectSameOptimum(r, await optimise(request(c), { solver: 'lp' }));
+  });
+
+  it('V2G, a minimum charge power, a usable discharge: the LP or MILP, never the greedy plan', async () => {
+    const v2g = await optimise(request({ prices: [0.1, 0.3], needWh: 5_000, maxChargeW: 11_000, maxDischargeW: 5_000, rte: 0.9, battery: { capacityWh: 60_000, socPercent: 50 }, v2g: true }));
+    expect(v2g.method).toBe('lp');
+    const min = await optimise(request({ prices: [0.1, 0.3], needWh: 5_000, maxChargeW: 11_000, minChargeW: 2_000, v2g: false }));
+    expect(min.method).toBe('milp');
+  });
+
+  it('random charge-only cases: the same cost, energy and feasibility as the LP, every rule kept', async () => {
+    await fc.assert(
+      fc.asyncProperty(chargeOnlyCase, async (c) => {
+        const greedy = await optimise(request(c));
+        checkInvariants(c, greedy);
+        expectSameOptimum(greedy, await optimise(request(c), { solver: 'lp' }));
+      }),
+      { numRuns: 150 },
     );
   });
 });

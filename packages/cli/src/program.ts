@@ -5,7 +5,9 @@ import { registerEvCommand } from './commands/ev.js';
 import { registerEvseCommand } from './commands/evse.js';
 import { registerCsmsCommand } from './commands/csms.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerGapsCommand } from './commands/gaps.js';
 import { registerScspCommand } from './commands/scsp.js';
+import { registerDemoCommand } from './commands/demo.js';
 
 export type { CliIo } from './commands/exi.js';
 
@@ -68,6 +70,8 @@ export function buildProgram(io?: CliIo): Command {
   registerCsmsCommand(program, io);
   registerScspCommand(program, io);
   registerRunCommand(program, io);
+  registerDemoCommand(program, io);
+  registerGapsCommand(program, io);
   program.addHelpText(
     'after',
     `

@@ -3,7 +3,7 @@
 // ./csms-data, heartbeat 300 s, unknown stations refused (404), no site limit.
 // resolveCsmsConfig() lays a partial document over the defaults and checks it.
 import { OCPP_VERSIONS, isValidIdentity, type OcppVersion } from '@v2xsim/ocpp';
-import { ConfigError, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
+import { ConfigError, SIM_TIME_SPEC, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
 
 export type SecurityProfileSetting = 0 | 1 | 2 | 3;
 
@@ -66,10 +66,16 @@ export interface CsmsConfig {
   evseMaxPowerW: number;
   /** AC: phase-to-neutral voltage and phases, for A ↔ W */
   ac: { voltageV: number; phases: number };
-  /** the smart-charging policy: default (the CSMS plans TxProfiles) or none (it only stores charging needs) */
-  policy: 'default' | 'none';
+  /**
+   * the smart-charging policy: default (the CSMS plans TxProfiles: each need by its departure, the
+   * rest of the site shared), spread (each need spread until its departure, the rest to the others)
+   * or none (it only stores charging needs)
+   */
+  policy: 'default' | 'spread' | 'none';
   /** the CSMS calls a station with this timeout, ms */
   callTimeoutMs: number;
+  /** the CSMS's sim clock (its `now`: stored times, schedules, departures): sim ms per wall ms, and the shared sim time line (`epoch`, `start`: ISO 8601 or ms, @v2xsim/process sim-epoch.ts) */
+  clock: { speed: number; start?: string; epoch?: string };
   /** NDJSON trace file */
   trace?: string;
   /** control API, on loopback by default */
@@ -105,6 +111,8 @@ export interface OcpiCpoConfig {
   profileStackLevel: number;
   /** how long a peer may wait for an asynchronous result, s (CommandResponse/ChargingProfileResponse timeout) */
   resultTimeoutS: number;
+  /** pushes to the parties (Locations, Sessions, CDRs, results): per-request timeout and retries (docs/csms.md, OCPI); defaults in ocpi/push.ts */
+  push?: { timeoutMs?: number; retryBaseMs?: number; retryMaxMs?: number; giveUpAfterS?: number };
 }
 
 /** A Tariff as configured: the OCPI object without country_code, party_id and last_updated. */
@@ -183,8 +191,9 @@ export const CSMS_CONFIG_SPEC: ConfigSpec = {
     siteLimitW: num({ min: 0 }),
     evseMaxPowerW: num({ above: 0 }),
     ac: { type: 'object', fields: { voltageV: num({ above: 0 }), phases: num({ min: 1, max: 3, integer: true }) } },
-    policy: { type: 'string', enum: ['default', 'none'] },
+    policy: { type: 'string', enum: ['default', 'spread', 'none'] },
     callTimeoutMs: num({ above: 0 }),
+    clock: { type: 'object', fields: { speed: num({ above: 0, max: 1e6 }), start: SIM_TIME_SPEC, epoch: SIM_TIME_SPEC } },
     trace: str,
     control: { type: 'object', fields: { host: str, port } },
     ocpi: {
@@ -237,6 +246,7 @@ export const CSMS_CONFIG_SPEC: ConfigSpec = {
         profileTypes: { type: 'array', items: { type: 'string', enum: ['CHEAP', 'FAST', 'GREEN', 'REGULAR'] }, unique: true },
         profileStackLevel: num({ min: 0, integer: true }),
         resultTimeoutS: num({ above: 0, integer: true }),
+        push: { type: 'object', fields: { timeoutMs: num({ above: 0 }), retryBaseMs: num({ above: 0 }), retryMaxMs: num({ above: 0 }), giveUpAfterS: num({ above: 0 }) } },
       },
     },
   },
@@ -261,6 +271,7 @@ export function defaultCsmsConfig(): CsmsConfig {
     ac: { voltageV: 230, phases: 3 },
     policy: 'default',
     callTimeoutMs: 30_000,
+    clock: { speed: 1 },
     control: { host: '127.0.0.1', port: 0 },
   };
 }

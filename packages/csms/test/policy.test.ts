@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, requiredPowerW, sessionCapW, type PlanSession } from '../src/index.js';
+import { defaultPolicy, requiredPowerW, sessionCapW, spreadPolicy, type PlanSession } from '../src/index.js';
 
 const NOW = Date.UTC(2025, 0, 1, 18);
 const s = (key: string, extra: Partial<PlanSession> = {}): PlanSession => ({ key, stationId: key, evseId: 1, transactionId: key, evseMaxPowerW: 22000, ...extra });
@@ -69,5 +69,31 @@ describe('the default smart-charging policy', () => {
   it('an offline station keeps its last limit, counted against the site', () => {
     const plan = defaultPolicy.plan({ now: NOW, siteLimitW: 20000, sessions: [s('offline', { fixedW: 15000 }), s('b')] });
     expect(plan.sessions.map((p) => p.limitW)).toEqual([15000, 5000]);
+  });
+
+  it('priority charging: the session requires its maximum, first', () => {
+    const plan = defaultPolicy.plan({ now: NOW, siteLimitW: 30000, sessions: [s('a', { energyNeedWh: 2000, departureTime: NOW + 8 * 3600_000 }), s('fast', { priority: true }), s('b')] });
+    // 30 kW − 22 kW − a’s 250 W = 7750 W shared by the other two
+    expect(plan.sessions.map((p) => p.limitW)).toEqual([4125, 22000, 3875]);
+    expect(plan.sessions[1]).toMatchObject({ requiredW: 22000, meetsNeed: true });
+  });
+});
+
+describe('the spread policy', () => {
+  it('a single session gets the power its need requires by its departure, not the whole site: a later departure lowers it', () => {
+    const one = (departureH: number) => spreadPolicy.plan({ now: NOW, siteLimitW: 50000, sessions: [s('a', { energyNeedWh: 12000, departureTime: NOW + departureH * 3600_000 })] }).sessions[0]!;
+    expect(one(2)).toMatchObject({ limitW: 6000, requiredW: 6000, meetsNeed: true });
+    expect(one(4)).toMatchObject({ limitW: 3000, requiredW: 3000 });
+    // the default policy gives it everything it can take either way
+    expect(defaultPolicy.plan({ now: NOW, siteLimitW: 50000, sessions: [s('a', { energyNeedWh: 12000, departureTime: NOW + 4 * 3600_000 })] }).sessions[0]!.limitW).toBe(22000);
+    // without a known need (or with priority charging) a session still gets what is left
+    expect(spreadPolicy.plan({ now: NOW, siteLimitW: 50000, sessions: [s('a', { energyNeedWh: 12000, departureTime: NOW + 4 * 3600_000, priority: true })] }).sessions[0]!.limitW).toBe(22000);
+  });
+
+  it('what the needs leave goes to the sessions without one; needs that do not fit are scaled down', () => {
+    const plan = spreadPolicy.plan({ now: NOW, siteLimitW: 30000, sessions: [s('urgent', { energyNeedWh: 24000, departureTime: NOW + 2 * 3600_000 }), s('unknown'), s('small', { evMaxPowerW: 7000 })] });
+    expect(plan.sessions.map((p) => p.limitW)).toEqual([12000, 11000, 7000]);
+    const tight = spreadPolicy.plan({ now: NOW, siteLimitW: 10000, sessions: [s('a', { energyNeedWh: 20000, departureTime: NOW + 3600_000 }), s('b', { energyNeedWh: 10000, departureTime: NOW + 3600_000 })] });
+    expect(tight.sessions.map((p) => p.limitW)).toEqual([6666, 3333]);
   });
 });

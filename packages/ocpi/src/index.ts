@@ -21,6 +21,8 @@ export * from './platform.js';
 
 export { OcpiHttpClient, type OcpiHttpClientOptions, type OcpiHttpRequest, type OcpiHttpResponse } from './client/http.js';
 export { OcpiClient, type OcpiClientOptions, type OcpiPage, type CallArgs } from './client/client.js';
+export { DEFAULT_RETRY_POLICY, isRetryable, retryDelay, type RetryPolicy } from './client/retry.js';
+export { OcpiPushQueue, type PushJob, type PushResult, type PushQueueOptions } from './client/push-queue.js';
 
 export { installOcpiCore, ocpiState, errorToEnvelope, type OcpiCoreOptions, type OcpiRouteConfig, type OcpiRequestState } from './server/core-plugin.js';
 export { registerOperation, paginated, routePath, type OcpiRequestContext, type OcpiHandlerInput, type OcpiHandlerResult, type OcpiRouteHandler, type OcpiRouteOptions, type PaginationOptions } from './server/route.js';

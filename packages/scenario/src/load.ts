@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { ADAPTERS, stepTargets } from './adapters/index.js';
+import { analysis } from '@v2xsim/trace';
+import { ADAPTERS, emspNeedsProblem, stepOwners, stepTargets } from './adapters/index.js';
 import { EXPECTATIONS, scenarioSchema, STEP_ACTIONS } from './schema.js';
 import type { Scenario } from './types.js';
 
@@ -130,8 +131,12 @@ function schemaProblems(data: unknown): { segments: Segment[]; message: string; 
       const value = segments.reduce<unknown>((v, s) => (v as Record<string | number, unknown> | undefined)?.[s], data);
       const isStep = segments[0] === 'steps';
       const isExpect = segments[0] === 'expect';
-      if (!isStep && !isExpect) m = { segments, message: 'must be auto, manual, or a delay in ms (> 0)' };
-      else m = { segments, message: oneKeyMessage(isStep ? 'a step' : 'an expectation', Object.keys(isStep ? STEP_ACTIONS : EXPECTATIONS), value) };
+      const last = segments[segments.length - 1];
+      const oneStepOrExpectation = (isStep || isExpect) && segments.length === 2;
+      if (oneStepOrExpectation) m = { segments, message: oneKeyMessage(isStep ? 'a step' : 'an expectation', Object.keys(isStep ? STEP_ACTIONS : EXPECTATIONS), value) };
+      else if (last === 'authorization') m = { segments, message: 'must be auto, manual, or a delay in ms (> 0)' };
+      else if (segments[segments.length - 2] === 'fields') m = { segments, message: `expected a value, a list of values or {exists: true|false}, got ${show(value)}` };
+      else m = { segments, message: `expected a string or a list of strings${last === 'role' ? ' (EV, EVSE, CSMS, SCSP)' : ''}, got ${show(value)}` };
     } else m = schemaMessage(e, data);
     const k = `${pathText(m.segments)}\u0000${m.message}`;
     if (!seen.has(k)) out.push(m);
@@ -153,13 +158,25 @@ function semanticProblems(s: Scenario, baseDir: string): { segments: Segment[]; 
   }
   if (iso.version === 'din70121' && iso.scale) out.push({ segments: ['stack', 'iso15118', 'scale'], message: 'DIN 70121 has no SCALE variant' });
   if (iso.tls && !iso.pki) out.push({ segments: ['stack', 'iso15118', 'tls'], message: 'TLS needs stack.iso15118.pki' });
-  if (s.driver?.priorityCharging && !s.stack.ocpi) out.push({ segments: ['driver', 'priorityCharging'], message: 'priority charging travels through the eMSP (D2.3 §11.4): give stack.ocpi' });
+  if (iso.payment === 'pnc' && !(iso.pki && iso.tls)) out.push({ segments: ['stack', 'iso15118', 'payment'], message: 'Plug & Charge needs TLS and a PKI: give stack.iso15118.tls: true and pki (generate makes one)' });
+  if (s.stack.ocpp?.scale && s.stack.ocpp.version === '1.6') out.push({ segments: ['stack', 'ocpp', 'scale'], message: 'OCPP 1.6 has no customData: the SCALE extension needs 2.0.1 or 2.1' });
+  if (fsp === 'scsp' && s.driver?.departureS === undefined) out.push({ segments: ['topology', 'fsp'], message: 'the SCSP plans each session until the driver’s departure: give driver.departureS' });
+  if (s.topology?.policy !== undefined && fsp !== 'csms' && fsp !== 'site-ems') out.push({ segments: ['topology', 'policy'], key: true, message: `a policy is the CSMS’s as FSP (fsp csms or site-ems), not ${fsp}’s` });
   (s.steps ?? []).forEach((step, i) => {
     const targets = stepTargets(step, s);
+    const name = Object.keys(STEP_ACTIONS).find((k) => k in step) ?? '?';
     if (targets.length === 0) {
-      const name = Object.keys(STEP_ACTIONS).find((k) => k in step) ?? '?';
-      out.push({ segments: ['steps', i, name], key: true, message: `no process of this run can carry out ${name}${name === 'priority-charging' || name === 'price-curve' ? ' (it needs the SCSP: stack.ocpi)' : name === 'set-limit' ? ' (the CSMS has no such action)' : ''}` });
+      const why: Record<string, string> = {
+        'priority-charging': ' (a CSMS as FSP plans it: topology csms or site-ems with stack.ocpp; OCPI 2.2.1 has no priority flag)',
+        'price-curve': ' (it needs the SCSP: stack.ocpi)',
+      };
+      out.push({ segments: ['steps', i, name], key: true, message: `no process of this run can carry out ${name}${why[name] ?? ''}` });
     }
+    if ('set-needs' in step && stepOwners(step, s).includes('scsp')) {
+      const problem = emspNeedsProblem(step['set-needs']);
+      if (problem) out.push({ segments: ['steps', i, 'set-needs'], message: `the driver’s needs go through the eMSP here: ${problem}` });
+    }
+    if (step.at !== undefined && !step.after && s.endS !== undefined && step.at > s.endS) out.push({ segments: ['steps', i, 'at'], message: `at ${step.at} s is after the end of the run (endS ${s.endS} s)` });
     if (('kill' in step || 'restart' in step) && s.attach?.['kill' in step ? step.kill.process : step.restart.process])
       out.push({ segments: ['steps', i], message: 'the runner can only kill or restart a process it started, not an attached one' });
     if ('fault' in step && s.attach) {
@@ -168,15 +185,49 @@ function semanticProblems(s: Scenario, baseDir: string): { segments: Segment[]; 
       if (server && s.attach[server.kind]) out.push({ segments: ['steps', i, 'fault', 'link'], message: `the ${link} link ends at an attached ${server.kind}: the runner cannot put a proxy in front of it` });
     }
   });
-  // each process's own configuration, as it would check it at start-up
-  for (const a of ADAPTERS) {
+  // latencies and expectations
+  const latencyIds = new Set(analysis.D23_LATENCIES.map((l) => l.id));
+  (s.latencies ?? []).forEach((l, i) => {
+    if (latencyIds.has(l.id)) out.push({ segments: ['latencies', i, 'id'], message: `${l.id} is taken (by D2.3's or an earlier one)` });
+    latencyIds.add(l.id);
+    for (const end of ['from', 'to'] as const) out.push(...matchProblems(l[end], ['latencies', i, end]));
+  });
+  (s.expect ?? []).forEach((x, i) => {
+    if ('latency' in x && !latencyIds.has(x.latency.id)) out.push({ segments: ['expect', i, 'latency', 'id'], message: `no latency ${x.latency.id} (known: ${[...latencyIds].join(', ')})` });
+    if ('events' in x) out.push(...matchProblems(x.events, ['expect', i, 'events']));
+    if ('session' in x && x.session.error !== undefined) {
+      try {
+        new RegExp(x.session.error);
+      } catch (err) {
+        out.push({ segments: ['expect', i, 'session', 'error'], message: `not a regular expression: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    }
+    if ('transactions' in x && !s.stack.ocpp) out.push({ segments: ['expect', i, 'transactions'], key: true, message: 'transactions are the CSMS’s: give stack.ocpp' });
+  });
+  // each process's own configuration, as it would check it at start-up (once the scenario itself is sound: its problems would repeat here)
+  for (const a of out.length > 0 ? [] : ADAPTERS) {
     if (!a.present(s) || s.attach?.[a.kind] || !a.check) continue;
-    const config = a.config({ scenario: s, baseDir, runDir: baseDir, upstream: {}, speed: s.clock?.speed ?? 60 });
+    const now = Date.now();
+    const config = a.config({ scenario: s, baseDir, runDir: baseDir, upstream: {}, speed: s.clock?.speed ?? 60, epochMs: now, simStartMs: s.clock?.start ? Date.parse(s.clock.start) : now });
     for (const p of a.check(config)) {
       const segs = p.path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '').map((x) => (/^\d+$/.test(x) ? Number(x) : x));
       // point at the scenario key the value came from when it is in `<kind>.config`, else at the process's section
       const inConfig = (a.kind === 'ev' || a.kind === 'evse') && hasPath(s[a.kind]?.config, segs);
       out.push({ segments: inConfig ? [a.kind, 'config', ...segs] : [a.kind], key: inConfig && p.message.startsWith('unknown key'), message: `${a.kind} configuration: ${p.path ? `${p.path}: ` : ''}${p.message}` });
+    }
+  }
+  return out;
+}
+
+/** An event predicate: its message pattern must compile, and it names the message one way. */
+function matchProblems(m: { message?: unknown; messagePattern?: string }, at: Segment[]): { segments: Segment[]; message: string; key?: boolean }[] {
+  const out: { segments: Segment[]; message: string; key?: boolean }[] = [];
+  if (m.messagePattern !== undefined) {
+    if (m.message !== undefined) out.push({ segments: [...at, 'messagePattern'], key: true, message: 'give message or messagePattern, not both' });
+    try {
+      new RegExp(m.messagePattern);
+    } catch (e) {
+      out.push({ segments: [...at, 'messagePattern'], message: `not a regular expression: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
   return out;

@@ -1,5 +1,6 @@
 // `v2xsim run FILE…` as a library call: load every file first (any mistake stops before anything
-// starts), run them one after another, write the JUnit file and the HTML reports.
+// starts), run them (one after another, or `jobs` at a time: each run's own processes, ports and
+// output folder, so runs do not meet), write the JUnit file and the HTML reports.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadScenario, ScenarioError, type LoadedScenario, type ScenarioProblem } from './load.js';
@@ -13,6 +14,8 @@ export interface RunFilesOptions extends RunOptions {
   junit?: string;
   /** write `<name>.html` per scenario into this folder */
   reportDir?: string;
+  /** scenarios run at once (default 1); with more than one, each run's progress is printed as one block when it ends */
+  jobs?: number;
 }
 
 export type RunFilesResult = { kind: 'invalid'; problems: ScenarioProblem[] } | { kind: 'ran'; runs: RunResult[]; reports: string[] };
@@ -37,12 +40,17 @@ export async function runFiles(files: readonly string[], opts: RunFilesOptions):
   }
   if (problems.length) return { kind: 'invalid', problems };
 
-  const runs: RunResult[] = [];
+  const runs: RunResult[] = new Array<RunResult>(loaded.length);
   const reports: string[] = [];
-  const log = opts.log ?? (() => {});
-  for (const l of loaded) {
-    const run = await runScenario(l, opts);
-    runs.push(run);
+  const out = opts.log ?? (() => {});
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, loaded.length));
+  const runOne = async (l: LoadedScenario, index: number): Promise<void> => {
+    // side by side, a run's lines would interleave with the others': each is printed as one block
+    const block: string[] = [];
+    const log = jobs > 1 ? (line: string) => void block.push(line) : out;
+    if (jobs > 1) out(`▶ ${l.scenario.name} started`);
+    const run = await runScenario(l, { ...opts, log });
+    runs[index] = run;
     for (const x of run.expectations) log(`  ${x.ok ? '✓' : '✗'} ${x.name}: ${x.message}`);
     log(`${run.ok ? '✓ PASSED' : '✗ FAILED'} ${l.scenario.name}: ${run.expectations.filter((x) => x.ok).length}/${run.expectations.length} expectations${run.error ? `, run error: ${run.error}` : ''} (${(run.wallMs / 1000).toFixed(1)} s wall, ${run.simS.toFixed(0)} s sim); trace ${run.tracePath}`);
     if (opts.reportDir) {
@@ -52,11 +60,21 @@ export async function runFiles(files: readonly string[], opts: RunFilesOptions):
       reports.push(file);
       log(`  report ${file}`);
     }
-  }
+    for (const line of block) out(line);
+  };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      while (next < loaded.length) {
+        const i = next++;
+        await runOne(loaded[i], i);
+      }
+    }),
+  );
   if (opts.junit) {
     await mkdir(dirname(opts.junit), { recursive: true });
     await writeFile(opts.junit, junitXml(runs));
-    log(`JUnit ${opts.junit}`);
+    out(`JUnit ${opts.junit}`);
   }
   return { kind: 'ran', runs, reports };
 }

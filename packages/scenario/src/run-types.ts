@@ -18,6 +18,8 @@ export interface ProcessRecord {
   lastHealth?: Record<string, unknown>;
   /** the first /health answer */
   firstHealth?: Record<string, unknown>;
+  /** what the process held at the end of the run (the CSMS: its transactions with their events) */
+  finalState?: Record<string, unknown>;
 }
 
 export interface StepRecord {
@@ -84,4 +86,6 @@ export interface RunResult {
   expectations: ExpectationResult[];
   /** wall time of the run's start (ms since the epoch), for relating trace timestamps */
   t0: number;
+  /** the run's sim epoch: at wall time `wallMs` every process's sim time was `simMs` (ms since 1970); sim seconds of the run = (simTime − simMs) / 1000 */
+  simEpoch?: { wallMs: number; simMs: number };
 }

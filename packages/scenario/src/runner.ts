@@ -1,16 +1,18 @@
 // `v2xsim run`: one scenario from start to verdict. Starts (or attaches to) the processes in
-// order — SCSP, CSMS, EVSE, EV — each as a separate OS process on free ports with the same sim
-// clock speed, places a fault proxy on links that have faults, follows every process's trace
-// stream into one NDJSON file, drives the steps at their sim times on the runner's own sim clock,
-// samples /health for the plots, and at the end computes journeys and timing with @v2xsim/trace
-// and checks the expectations.
+// order — CSMS, SCSP, EVSE, EV — each as a separate OS process on free ports on one sim time line
+// (the run's start is every process's sim epoch, with the same speed), places a fault proxy on
+// links that have faults, wires them (the station to the CSMS, the SCSP's OCPI registration with
+// the CPO, the EV to the SECC), follows every process's trace stream into one NDJSON file, drives
+// the steps at their sim times on the runner's own sim clock, samples /health for the plots, and
+// at the end computes journeys and timing with @v2xsim/trace and checks the expectations.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { V2G_TIMING } from '@v2xsim/iso15118';
+import { createServer } from 'node:net';
+import { initPki, V2G_TIMING } from '@v2xsim/iso15118';
 import { SimClock } from '@v2xsim/process';
 import { analysis, type TraceEvent } from '@v2xsim/trace';
-import { ADAPTERS, type Banner, type ProcessAdapter, type StartContext } from './adapters/index.js';
+import { ADAPTERS, GENERATED_PKI, pkiDir, START_STAGES, type Banner, type ProcessAdapter, type ProcessControl, type StartContext } from './adapters/index.js';
 import { ControlCallError, followTrace, getHealth, postAction, type TraceStream } from './control-client.js';
 import { evaluateExpectations } from './expectations.js';
 import { FaultProxy } from './fault-proxy.js';
@@ -18,7 +20,8 @@ import type { LoadedScenario } from './load.js';
 import { ProcessHandle, type V2xsimCommand } from './process-handle.js';
 import type { FaultRecord, HealthSample, ProcessRecord, RunResult, StepRecord } from './run-types.js';
 import { STEP_ACTIONS } from './schema.js';
-import type { FaultLink, ProcessKind, Scenario, Step } from './types.js';
+import { eventMatch } from './event-match.js';
+import type { FaultLink, LatencySpec, ProcessKind, Scenario, Step } from './types.js';
 
 export interface RunOptions {
   /** how to run `v2xsim` (the CLI passes its own executable and script) */
@@ -33,10 +36,14 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** also show every line the processes print */
   verbose?: boolean;
-  /** /health sampling period, wall ms (default 100) */
+  /** /health sampling period, wall ms (default 200) */
   healthEveryMs?: number;
   /** a process's banner must appear within this (default 20 s) */
   startTimeoutMs?: number;
+  /** called when a process is up (started: after its banner, each start; attached: after its /health), with its control API (the dashboard follows it) */
+  onProcess?: (process: Readonly<ProcessRecord>) => void;
+  /** past events replayed from an attached process's /trace (default 10 000); 0 for a process that outlives runs (the demo's loop) */
+  attachHistory?: number;
 }
 
 const DEFAULT_SPEED = 60;
@@ -71,6 +78,11 @@ export class ScenarioRun {
   private readonly steps: StepRecord[] = [];
   private readonly anchors: { match: NonNullable<Step['after']>; fire: () => void }[] = [];
   private clock: SimClock | undefined;
+  /** the run's sim epoch (wall ms since 1970) and the sim time then: every process's clock is on this line */
+  private epochMs = 0;
+  private simStartMs = 0;
+  /** fault proxies started before their process (links whose server must know its proxy) */
+  private readonly earlyProxies: Partial<Record<FaultLink, { host: string; port: number; targetPort: number }>> = {};
   private t0 = 0;
   private traceFile: WriteStream | undefined;
   private runDir = '';
@@ -114,19 +126,32 @@ export class ScenarioRun {
     const attach = { ...s.attach, ...this.opts.attach };
     const plugInLater = (s.steps ?? []).some((st) => 'plug-in' in st);
     try {
+      await this.prepare();
+      // the sim epoch: sim time 0 of the run, and of every process's sim clock (they count from it)
+      this.epochMs = Date.now();
+      this.simStartMs = s.clock?.start ? Date.parse(s.clock.start) : this.epochMs;
+      this.clock = new SimClock({ speed: this.speed, start: 0, unref: true });
+      await this.startEarlyProxies();
       for (const adapter of ADAPTERS) {
         if (!adapter.present(s)) continue;
         const record: ProcessRecord = { kind: adapter.kind, actor: adapter.actorId(s), attached: attach[adapter.kind] !== undefined, addresses: {}, starts: 0, summaries: [] };
-        const live: Live = { adapter, record };
-        this.lives.set(adapter.kind, live);
-        if (attach[adapter.kind]) await this.attach(live, attach[adapter.kind]!);
-        else if (adapter.finishes && plugInLater) live.pending = true;
-        else await this.spawn(live);
+        this.lives.set(adapter.kind, { adapter, record });
       }
-      // sim time 0: everything is up (the processes' own sim clocks started at their own start-up)
-      this.clock = new SimClock({ speed: this.speed, start: 0, unref: true });
+      // stage by stage: the processes of one stage need only the earlier stages' addresses
+      for (const stage of START_STAGES) {
+        await Promise.all(
+          stage.map(async (kind) => {
+            const live = this.lives.get(kind);
+            if (!live) return;
+            if (attach[kind]) await this.attach(live, attach[kind]!);
+            else if (live.adapter.finishes && plugInLater) live.pending = true;
+            else await this.spawn(live);
+          }),
+        );
+      }
+      this.log(`  all up after ${round(this.simS)} s sim (${Math.round(performance.now() - this.t0)} ms); sim epoch ${new Date(this.epochMs).toISOString()} = ${new Date(this.simStartMs).toISOString()} sim`);
       this.scheduleSteps();
-      this.healthTimer = setInterval(() => void this.sampleHealth(), this.opts.healthEveryMs ?? 100);
+      this.healthTimer = setInterval(() => void this.sampleHealth(), this.opts.healthEveryMs ?? 200);
       void this.sampleHealth();
       await this.waitForEnd((s.timeoutS ?? DEFAULT_TIMEOUT_S) * 1000);
     } catch (e) {
@@ -134,15 +159,16 @@ export class ScenarioRun {
       this.log(`✗ ${error}`);
     }
     const simS = this.simS;
+    await this.collectFinalStates();
     await this.shutdown();
 
     const events = analysis.timeOrder(this.events).map((i) => this.events[i]);
     const capacityWh = this.evCapacityWh();
     const journeys = analysis.journeys(events, { ...(capacityWh ? { context: { batteryCapacityWh: capacityWh } } : {}) });
-    const timing = analysis.timingReport(events, V2G_TIMING);
+    const timing = analysis.timingReport(events, V2G_TIMING, { latencies: [...analysis.D23_LATENCIES, ...(s.latencies ?? []).map(latencyDefinition)] });
     const processes = [...this.lives.values()].map((l) => l.record);
     const faults = [...this.proxies.values()].map(({ proxy, record }) => ({ ...record, stats: { ...proxy.stats } }));
-    const base = { loaded: this.loaded, startedAt, wallMs: performance.now() - this.t0, simS, speed: this.speed, tracePath: this.tracePath, runDir: this.runDir, events, processes, steps: this.steps, faults, samples: this.samples, journeys, timing, t0: wall0 };
+    const base = { loaded: this.loaded, startedAt, wallMs: performance.now() - this.t0, simS, speed: this.speed, tracePath: this.tracePath, runDir: this.runDir, events, processes, steps: this.steps, faults, samples: this.samples, journeys, timing, t0: wall0, simEpoch: { wallMs: this.epochMs, simMs: this.simStartMs } };
     const expectations = evaluateExpectations(s, { ...base, expectations: [], ok: false });
     const ok = error === undefined && expectations.every((x) => x.ok);
     return { ...base, expectations, ok, ...(error !== undefined ? { error } : {}) };
@@ -151,7 +177,78 @@ export class ScenarioRun {
   // --- processes -------------------------------------------------------------------------
 
   private context(previous?: Banner): StartContext {
-    return { scenario: this.scenario, baseDir: this.loaded.baseDir, runDir: this.runDir, upstream: { ...this.upstream }, speed: this.speed, ...(previous ? { previous } : {}) };
+    const proxies = Object.fromEntries(Object.entries(this.earlyProxies).map(([link, p]) => [link, { host: p.host, port: p.port, targetPort: p.targetPort }]));
+    return {
+      scenario: this.scenario,
+      baseDir: this.loaded.baseDir,
+      runDir: this.runDir,
+      upstream: { ...this.upstream },
+      speed: this.speed,
+      epochMs: this.epochMs,
+      simStartMs: this.simStartMs,
+      ...(Object.keys(proxies).length ? { proxies } : {}),
+      ...(previous ? { previous } : {}),
+    };
+  }
+
+  /** What the run needs before its epoch: a generated PKI (pki: generate). */
+  private async prepare(): Promise<void> {
+    const iso = this.scenario.stack.iso15118;
+    if (iso.pki === GENERATED_PKI) {
+      const t = performance.now();
+      const dir = pkiDir(iso, { baseDir: this.loaded.baseDir, runDir: this.runDir })!;
+      await initPki({ out: dir, ...(iso.version === 'iso15118-20' ? { curve: 'P-521' } : {}), ...(this.scenario.evse?.evseId ? { evseId: this.scenario.evse.evseId } : {}) });
+      this.log(`  PKI generated in ${dir} (${Math.round(performance.now() - t)} ms)`);
+    }
+  }
+
+  /** Links whose server tells its peers a public URL get their proxy before the server starts, on a port chosen now. */
+  private async startEarlyProxies(): Promise<void> {
+    for (const adapter of ADAPTERS) {
+      if (!adapter.present(this.scenario) || this.scenario.attach?.[adapter.kind]) continue;
+      for (const served of adapter.serves) {
+        if (!served.proxyFirst || !this.faultWanted(served.link)) continue;
+        const host = served.proxyFirst.host;
+        const targetPort = await freePort(host);
+        const initial = this.scenario.faults?.[served.link];
+        const proxy = await new FaultProxy({ target: { host, port: targetPort }, latencyMs: initial?.latencyMs ?? 0, jitterMs: initial?.jitterMs ?? 0 }).start();
+        this.earlyProxies[served.link] = { host, port: proxy.port, targetPort };
+        const record: FaultRecord = { link: served.link, proxy: `${host}:${proxy.port}`, target: `${host}:${targetPort}`, changes: [], stats: proxy.stats };
+        if (initial) record.changes.push({ simS: 0, wallMs: 0, what: describeFault(initial) });
+        this.proxies.set(served.link, { proxy, record });
+        this.log(`  fault proxy on ${served.link}: ${record.proxy} → ${record.target}${initial ? ` (${describeFault(initial)})` : ''}`);
+      }
+    }
+  }
+
+  private faultWanted(link: FaultLink): boolean {
+    return this.scenario.faults?.[link] !== undefined || (this.scenario.steps ?? []).some((st) => 'fault' in st && st.fault.link === link);
+  }
+
+  /** The adapter's view of a running process's control API. */
+  private processControl(banner: Banner): ProcessControl {
+    const control = banner.control;
+    return {
+      control,
+      banner,
+      scenario: this.scenario,
+      post: (action, body) => postAction(control, action, body),
+      health: () => getHealth(control),
+      timeoutMs: this.opts.startTimeoutMs ?? 20_000,
+    };
+  }
+
+  /** Before the processes stop: what they hold (the CSMS's transactions), for the expectations. */
+  private async collectFinalStates(): Promise<void> {
+    for (const live of this.lives.values()) {
+      const { adapter, record } = live;
+      if (!adapter.finalState || !record.control || (live.handle && !live.handle.running)) continue;
+      try {
+        record.finalState = await adapter.finalState(this.processControl({ control: record.control, addresses: record.addresses }));
+      } catch (e) {
+        this.log(`  ${record.actor}: its final state could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 
   private async spawn(live: Live, previous?: Banner): Promise<void> {
@@ -161,6 +258,7 @@ export class ScenarioRun {
     const configFile = join(this.runDir, `${adapter.kind}.yaml`);
     // JSON is YAML: the process reads it with its own checks
     await writeFile(configFile, `${JSON.stringify(adapter.config(ctx), null, 2)}\n`);
+    for (const [name, text] of Object.entries(adapter.files?.(ctx) ?? {})) await writeFile(join(this.runDir, name), text);
     const args = ['--config', configFile, ...(this.scenario.processes?.[adapter.kind]?.args ?? [])];
     const handle = new ProcessHandle(adapter, record.actor, this.opts.v2xsim, args, (stream, line) => this.onProcessLine(live, stream, line));
     live.handle = handle;
@@ -168,14 +266,18 @@ export class ScenarioRun {
     const banner = await handle.whenReady(this.opts.startTimeoutMs ?? 20_000);
     record.control = banner.control;
     record.addresses = banner.addresses;
-    this.log(`  ${record.actor} ${record.starts > 1 ? 'restarted' : 'ready'}: control ${banner.control}${Object.entries(banner.addresses).map(([k, v]) => `, ${k} ${v}`).join('')}`);
+    this.log(`${this.stamp()} ${record.actor} ${record.starts > 1 ? 'restarted' : 'ready'}: control ${banner.control}${Object.entries(banner.addresses).map(([k, v]) => `, ${k} ${v}`).join('')}`);
     live.trace = followTrace(banner.control, (e) => this.onEvent(e), { onProblem: (m) => this.log(`  ${record.actor}: ${m}`) });
+    this.opts.onProcess?.(record);
     await this.serveLinks(live, banner);
     void handle.exited.then((code) => {
       record.exitCode = code;
       if (!this.stopping) this.log(`${this.stamp()} ${record.actor} exited (${code ?? handle.signal})`);
       this.wake();
     });
+    // registered, connected: ready for the processes after it
+    const more = await adapter.afterStart?.(this.processControl(banner));
+    if (more) Object.assign(this.upstream, more);
   }
 
   private async attach(live: Live, control: string): Promise<void> {
@@ -192,7 +294,8 @@ export class ScenarioRun {
     // an attached EVSE says where its SECC is
     if (typeof health.secc === 'string') record.addresses.secc = health.secc.replace(/^(tcp|tls):\/\//, '');
     this.log(`  ${record.actor} attached: control ${url}${Object.entries(record.addresses).map(([k, v]) => `, ${k} ${v}`).join('')}`);
-    live.trace = followTrace(url, (e) => this.onEvent(e), { onProblem: (m) => this.log(`  ${record.actor}: ${m}`) });
+    live.trace = followTrace(url, (e) => this.onEvent(e), { ...(this.opts.attachHistory !== undefined ? { history: this.opts.attachHistory } : {}), onProblem: (m) => this.log(`  ${record.actor}: ${m}`) });
+    this.opts.onProcess?.(record);
     for (const [k, v] of Object.entries(record.addresses)) this.upstream[k] = v;
   }
 
@@ -203,6 +306,8 @@ export class ScenarioRun {
       if (address === undefined) continue;
       const link = served.link;
       const existing = this.proxies.get(link);
+      // a proxy started first forwards to the port chosen for the process, whatever its banner says (its public URL)
+      if (served.proxyFirst && existing) continue;
       if (existing) {
         existing.proxy.retarget(served.endpoint(address));
         existing.record.target = address;
@@ -369,10 +474,12 @@ export class ScenarioRun {
     const results: string[] = [];
     for (const adapter of ADAPTERS) {
       const live = this.lives.get(adapter.kind);
-      const call = live && adapter.call(step, s);
-      if (!live || !call) continue;
+      if (!live || !adapter.call(step, s)) continue;
       record.target = live.record.actor;
       if (!live.record.control) throw new Error(`${live.record.actor} is not running`);
+      // the call may need what the process knows now (the SCSP's session, its sim time)
+      const health = await getHealth(live.record.control).catch(() => undefined);
+      const call = adapter.call(step, s, { ...(health ? { health } : {}), simStartMs: this.simStartMs })!;
       const res = await postAction(live.record.control, call.action, call.body);
       const { ok: _ok, ...rest } = res;
       results.push(`${live.record.actor} ${call.action}${call.body ? ` ${JSON.stringify(call.body)}` : ''} → ${JSON.stringify(rest)}`);
@@ -412,9 +519,29 @@ export class ScenarioRun {
         };
       });
     }
+    // a step under way (a restart) finishes; what the processes still hold (a station's offline journal) is delivered
+    await this.stepChain;
+    await this.waitUntilSettled(deadline);
     // the EVSE's last events (its session end) are still on their way
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     await this.sampleHealth();
+  }
+
+  /** Until every process that can say so has delivered what it holds (bounded by the run's deadline). */
+  private async waitUntilSettled(deadline: number): Promise<void> {
+    for (const live of this.lives.values()) {
+      const { adapter, record } = live;
+      if (!adapter.settled || !record.control || (live.handle && !live.handle.running)) continue;
+      const p = this.processControl({ control: record.control, addresses: record.addresses });
+      const t = performance.now();
+      let logged = false;
+      while (!(await adapter.settled(p).catch(() => false))) {
+        if (performance.now() > deadline) throw new Error(`${record.actor} still holds undelivered messages at the end of the run (timeoutS)`);
+        if (!logged && performance.now() - t > 1000) this.log(`${this.stamp()} waiting for ${record.actor} to deliver what it holds`);
+        logged ||= performance.now() - t > 1000;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 
   private async shutdown(): Promise<void> {
@@ -436,6 +563,31 @@ export class ScenarioRun {
     const fromConfig = this.scenario.ev?.capacityWh ?? (this.scenario.ev?.config?.battery as { capacityWh?: number } | undefined)?.capacityWh;
     return fromConfig ?? (this.lives.get('ev')?.record.attached ? undefined : 60_000);
   }
+}
+
+/** A free TCP port on `host` (for a process behind a proxy started first). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const a = server.address();
+      server.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/** A scenario's own latency as @v2xsim/trace measures it. */
+function latencyDefinition(l: LatencySpec): analysis.LatencyDefinition {
+  return {
+    id: l.id,
+    label: l.label ?? l.id,
+    from: eventMatch(l.from),
+    to: eventMatch(l.to),
+    ...(l.measureFrom ? { measureFrom: l.measureFrom } : {}),
+    ...(l.withinMs !== undefined ? { withinMs: l.withinMs } : {}),
+    ...(l.budgetMs !== undefined ? { budgetMs: l.budgetMs } : {}),
+  };
 }
 
 function describeFault(f: { latencyMs?: number; jitterMs?: number }): string {

@@ -26,14 +26,18 @@ export interface Iso15118Stack {
   controlMode?: 'scheduled' | 'dynamic';
   /** TLS (needs `pki`); default off */
   tls?: boolean;
-  /** PKI folder (v2xsim pki init), relative to the scenario file */
+  /** PKI folder (v2xsim pki init), relative to the scenario file; `generate`: a fresh one per run (the run's folder) */
   pki?: string;
+  /** how the EV pays: eim (default: identification at the EVSE) or pnc (Plug & Charge: needs pki and tls; the EVSE offers both) */
+  payment?: 'eim' | 'pnc';
 }
+
+export type OcppVersion = '1.6' | '2.0.1' | '2.1';
 
 export interface Stack {
   iso15118: Iso15118Stack;
-  /** EVSE ↔ CSMS; absent = no CSMS in the run */
-  ocpp?: { version: '1.6' | '2.0.1' | '2.1' };
+  /** EVSE ↔ CSMS; absent = no CSMS in the run. `scale`: the SCALE customData (eu.scale-project) on TransactionEvent and NotifyEVChargingNeeds (2.0.1, 2.1) */
+  ocpp?: { version: OcppVersion; scale?: boolean };
   /** CSMS ↔ SCSP; absent = no SCSP in the run */
   ocpi?: { version: '2.2.1' };
 }
@@ -43,6 +47,8 @@ export type Fsp = 'ev' | 'evse' | 'csms' | 'site-ems' | 'scsp';
 
 export interface Topology {
   fsp: Fsp;
+  /** the CSMS's smart-charging policy when it (or a site EMS) is the FSP: spread (each need spread until its departure; default for csms) or default (the site shared; default for site-ems) */
+  policy?: 'default' | 'spread';
 }
 
 export interface EvParams {
@@ -91,7 +97,7 @@ export interface SiteParams {
 }
 
 export interface PricePoint {
-  /** sim seconds from the scenario's start */
+  /** sim seconds from the run's start (tariff.priceCurve) or from the step (a price-curve step) */
   startS: number;
   /** price per kWh */
   price: number;
@@ -109,7 +115,6 @@ export interface DriverNeeds {
   /** sim seconds after plug-in */
   departureS?: number;
   dischargeAllowed?: boolean;
-  priorityCharging?: boolean;
 }
 
 export interface ProcessOptions {
@@ -122,6 +127,39 @@ export interface LinkFault {
   latencyMs?: number;
   /** uniform random 0..jitterMs on top of the latency */
   jitterMs?: number;
+}
+
+/** Roles of actors in the trace (@v2xsim/trace analysis). */
+export type TraceRole = 'EV' | 'EVSE' | 'CSMS' | 'SCSP';
+
+/** A trace event predicate (@v2xsim/trace analysis EventMatch) as a scenario writes it. */
+export interface EventMatchSpec {
+  actor?: string | string[];
+  role?: TraceRole | TraceRole[];
+  link?: FaultLink;
+  /** dictionary protocol (`iso15118-2`, `ocpp2.0.1`, `ocpi2.2.1`) or as traced (`ocpp`) */
+  protocol?: string | string[];
+  direction?: 'tx' | 'rx';
+  /** message name as traced, or a list */
+  message?: string | string[];
+  /** a regular expression on the message name (instead of `message`) */
+  messagePattern?: string;
+  /** field values of the message element by `.`-separated path; `{exists: bool}` for presence */
+  fields?: Record<string, string | number | boolean | (string | number | boolean)[] | { exists: boolean }>;
+}
+
+/** An end-to-end latency of this scenario's own (besides D2.3's, @v2xsim/trace D23_LATENCIES): from the first `from` event to the next `to`. */
+export interface LatencySpec {
+  id: string;
+  label?: string;
+  from: EventMatchSpec;
+  to: EventMatchSpec;
+  /** several `from`s before one `to`: measure from the first (default) or the last */
+  measureFrom?: 'first' | 'last';
+  /** a `from` not followed by a `to` within this, wall ms, is unmatched */
+  withinMs?: number;
+  /** a latency above this, wall ms, is a breach */
+  budgetMs?: number;
 }
 
 /** When a step runs: `at` sim seconds after the run's start, or after the first trace event matching `after`. */
@@ -165,8 +203,11 @@ export interface ExpectBase {
 }
 
 export type ExpectationBody =
-  | { session: { ev?: string; ok?: boolean; stopReason?: string; protocol?: string; service?: string } }
-  | { journey: { object: string; reaches: ActorRef; withinMs?: number } }
+  | { session: { ev?: string; ok?: boolean; stopReason?: string; protocol?: string; service?: string; error?: string } }
+  | { journey: { object: string; reaches: ActorRef; from?: ActorRef; via?: string[]; withinMs?: number; reached?: boolean } }
+  | { latency: { id: string; min?: number; max?: number; maxBelowMs?: number; p99BelowMs?: number; simMaxBelowS?: number; noBreach?: boolean } }
+  | { events: EventMatchSpec & { min?: number; max?: number } }
+  | { transactions: { count?: number; ended?: boolean; complete?: boolean; offline?: boolean; iso15118SessionId?: boolean; toleranceWh?: number; tolerancePct?: number } }
   | { timing: { protocol?: string; message?: string; measure?: string; noBreach?: boolean; p99BelowMs?: number; maxBelowMs?: number } }
   | { breach: { protocol?: string; message?: string; measure?: string; min?: number } }
   | { soc: { ev?: string; min?: number; max?: number } }
@@ -181,8 +222,12 @@ export type ExpectationKind = ExpectationBody extends infer A ? (A extends Recor
 export interface Scenario {
   name: string;
   description?: string;
-  /** sim seconds per wall second for every process (default 60); protocol timers stay real time */
-  clock?: { speed?: number };
+  /**
+   * sim seconds per wall second for every process (default 60; protocol timers stay real time), and
+   * the sim time at the run's start (ISO 8601; default the wall time then): every process gets the
+   * run's start as its sim epoch, so their sim times agree
+   */
+  clock?: { speed?: number; start?: string };
   /** the run fails if it has not ended after this many wall seconds (default 60) */
   timeoutS?: number;
   /** end the run at this sim second (the EVs are unplugged); default: when every EV has finished */
@@ -201,5 +246,7 @@ export interface Scenario {
   /** link faults from the start (a TCP proxy on the link) */
   faults?: Partial<Record<FaultLink, LinkFault>>;
   steps?: Step[];
+  /** end-to-end latencies to measure besides D2.3's (expectation `latency` names them by id) */
+  latencies?: LatencySpec[];
   expect?: Expectation[];
 }

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { CsmsProcess } from '@v2xsim/csms';
 import type { CliIo } from './exi.js';
-import { addFlags, configFailure, exitSoon, listArg, loadConfig, numberArg, onTerminationSignals, processIo, processLines, type FlagSpec } from './process-cli.js';
+import { addFlags, configFailure, exitSoon, listArg, loadConfig, numberArg, onTerminationSignals, processIo, processLines, SIM_CLOCK_FLAGS, type FlagSpec } from './process-cli.js';
 
 const CSMS_FLAGS: readonly FlagSpec[] = [
   { flags: '--id <name>', path: 'id', description: 'name of this CSMS in traces and on the banner (default csms)' },
@@ -29,7 +29,9 @@ const CSMS_FLAGS: readonly FlagSpec[] = [
   { flags: '--heartbeat <s>', path: 'heartbeatS', description: 'heartbeat interval given in BootNotificationResponse, s (default 300)', parse: numberArg },
   { flags: '--site-limit <W>', path: 'siteLimitW', description: 'grid connection limit of the site, W, shared by every station and EVSE (default none)', parse: numberArg },
   { flags: '--evse-max-power <W>', path: 'evseMaxPowerW', description: 'rated power of an EVSE when the station config gives none, W (default 22000)', parse: numberArg },
-  { flags: '--policy <name>', path: 'policy', description: 'smart charging: default (TxProfiles planned from charging needs and the site limit) or none' },
+  { flags: '--policy <name>', path: 'policy', description: 'smart charging: default (TxProfiles planned from charging needs and the site limit, the rest shared), spread (each need spread until its departure) or none' },
+  { flags: '--speed <factor>', path: 'clock.speed', description: 'sim clock speed: sim seconds per wall second for stored times, schedules and departures (default 1)', parse: numberArg },
+  ...SIM_CLOCK_FLAGS,
   { flags: '--trace <file>', path: 'trace', description: 'write the trace (NDJSON, one event per OCPP frame) to this file' },
   { flags: '--control-port <port>', path: 'control.port', description: 'control API port on 127.0.0.1 (default 0: a free one, printed)', parse: numberArg },
   { flags: '--ocpi-port <port>', path: 'ocpi.port', description: 'serve OCPI 2.2.1 as CPO on this port (0: a free one, printed; default: no OCPI)', parse: numberArg },
@@ -59,7 +61,8 @@ Examples:
   $ v2xsim csms --port 9000 --security-profile 0 --accept-unknown --accept-any-token   # a test CSMS: any station, any token
   $ v2xsim csms --accept-unknown --default-password 0123456789abcdef --site-limit 50000
   $ v2xsim pki init --out pki && v2xsim csms --pki pki --security-profile 2 --config csms.yaml
-  $ v2xsim csms --config csms.yaml --data /var/lib/v2xsim --trace csms.ndjson`,
+  $ v2xsim csms --config csms.yaml --data /var/lib/v2xsim --trace csms.ndjson
+  $ v2xsim csms --port 0 --speed 600 --sim-epoch "$(date -u +%s%3N)"   # on one sim time line with stations given the same epoch`,
   );
   csms.action(async (_opts: unknown, cmd: Command) => {
     const realProcess = io === undefined;

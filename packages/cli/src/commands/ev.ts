@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { EvProcess } from '@v2xsim/ev';
 import type { CliIo } from './exi.js';
-import { addFlags, configFailure, exitSoon, isConfigError, listArg, loadConfig, numberArg, onTerminationSignals, pairsArg, processIo, processLines, type FlagSpec } from './process-cli.js';
+import { addFlags, configFailure, exitSoon, isConfigError, listArg, loadConfig, numberArg, onTerminationSignals, pairsArg, processIo, processLines, SIM_CLOCK_FLAGS, type FlagSpec } from './process-cli.js';
 
 const EV_FLAGS: readonly FlagSpec[] = [
   { flags: '--id <name>', path: 'id', description: 'name of this EV in traces and on the banner (default ev)' },
@@ -41,6 +41,7 @@ const EV_FLAGS: readonly FlagSpec[] = [
   { flags: '--sdp-port <port>', path: 'sdp.port', description: 'SDP UDP port (default 15118)', parse: numberArg },
   { flags: '--interface <name>', path: 'sdp.interface', description: 'SDP by multicast to ff02::1 on this interface, as a real EV does' },
   { flags: '--speed <factor>', path: 'clock.speed', description: 'sim clock speed: sim seconds per wall second (default 1)', parse: numberArg },
+  ...SIM_CLOCK_FLAGS,
   { flags: '--capacity <Wh>', path: 'battery.capacityWh', description: 'battery capacity, Wh (default 60000)', parse: numberArg },
   { flags: '--soc <percent>', path: 'battery.soc', description: 'SoC at start (default 20)', parse: numberArg },
   { flags: '--target-soc <percent>', path: 'needs.targetSoc', description: 'the driver’s target SoC: the EV stops there (default 80)', parse: numberArg },
@@ -88,6 +89,7 @@ Examples:
   $ v2xsim ev --pki pki --payment pnc --summary           # Plug & Charge over TLS
   $ v2xsim ev --pki pki20 --protocols iso20-dc,iso2 --bpt --control-mode dynamic --summary   # V2G over TLS 1.3 (docs/iso15118-20.md)
   $ v2xsim ev --config ev.yaml --trace ev.ndjson
+  $ v2xsim ev --secc '[::1]:64109' --speed 600 --sim-epoch 2026-01-01T18:00:00Z   # on the sim time line of the other processes with that epoch
   $ v2xsim ev --secc '[::1]:64109' --cable 127.0.0.1:40001 --summary   # with the cable (EVSE --cable-port)`,
   );
   ev.action(async (_opts: unknown, cmd: Command) => {

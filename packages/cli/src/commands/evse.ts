@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { EvseProcess } from '@v2xsim/evse';
 import type { CliIo } from './exi.js';
-import { addFlags, configFailure, exitSoon, listArg, loadConfig, numberArg, onTerminationSignals, pairsArg, processLines, type FlagSpec } from './process-cli.js';
+import { addFlags, configFailure, exitSoon, listArg, loadConfig, numberArg, onTerminationSignals, pairsArg, processLines, SIM_CLOCK_FLAGS, type FlagSpec } from './process-cli.js';
 
 const processIo = (): Pick<CliIo, 'stdout' | 'stderr'> => ({ stdout: process.stdout, stderr: process.stderr });
 
@@ -68,6 +68,7 @@ const EVSE_FLAGS: readonly FlagSpec[] = [
   },
   { flags: '--cable-check-ms <ms>', path: 'isolation.durationMs', description: 'isolation test duration, sim ms (default 2000)', parse: numberArg },
   { flags: '--speed <factor>', path: 'clock.speed', description: 'sim clock speed: sim seconds per wall second (default 1)', parse: numberArg },
+  ...SIM_CLOCK_FLAGS,
   { flags: '--trace <file>', path: 'trace', description: 'write the trace (NDJSON, one event per message) to this file' },
   { flags: '--control-port <port>', path: 'control.port', description: 'control API port on 127.0.0.1 (default 0: a free one, printed)', parse: numberArg },
   { flags: '--csms <url>', path: 'ocpp.csms', description: 'OCPP: connect to this CSMS (ws:// profile 1, wss:// profiles 2/3); the station id is appended as the last path segment' },

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ProcessIo } from '@v2xsim/ev';
-import { isPlainObject, mergeConfig, readConfigFile, setConfigPath } from '@v2xsim/process';
+import { isPlainObject, mergeConfig, readConfigFile, setConfigPath, simTimeArg } from '@v2xsim/process';
 import type { CliIo } from './exi.js';
 
 export const processIo = (): Pick<CliIo, 'stdout' | 'stderr'> => ({ stdout: process.stdout, stderr: process.stderr });
@@ -41,6 +41,24 @@ export function pairsArg(value: string, optionalThird = false): number[][] {
     return parts.map(numberArg);
   });
 }
+
+/** `--sim-epoch` / `--sim-start`: an ISO 8601 date-time with a zone, or ms since 1970 → ISO text */
+export function simTimeFlag(value: string): string {
+  const text = simTimeArg(value);
+  if (text === undefined) throw new InvalidArgumentError(`expected an ISO 8601 date-time with a time zone (2026-01-01T18:00:00Z) or ms since 1970, got ${JSON.stringify(value)}`);
+  return text;
+}
+
+/** The shared sim time line (@v2xsim/process sim-epoch.ts): the same flags on every process command. */
+export const SIM_CLOCK_FLAGS: readonly FlagSpec[] = [
+  {
+    flags: '--sim-epoch <iso|ms>',
+    path: 'clock.epoch',
+    description: 'the wall instant the sim clock counts from: sim time = start + (now − epoch) × speed, so processes given the same epoch and speed agree on sim time (v2xsim run passes one)',
+    parse: simTimeFlag,
+  },
+  { flags: '--sim-start <iso|ms>', path: 'clock.start', description: 'sim time at the epoch (default: the epoch itself), or without --sim-epoch at start (default: now)', parse: simTimeFlag },
+];
 
 export function addFlags(cmd: Command, specs: readonly FlagSpec[]): void {
   for (const s of specs) {

@@ -25,21 +25,29 @@ export function registerRunCommand(parent: Command, io?: CliIo): Command {
     .option('--report <dir>', 'write a self-contained HTML report per scenario: <dir>/<scenario>.html')
     .option('--speed <factor>', 'sim clock speed for every process, over the scenario’s clock.speed', numberArg)
     .option('--attach <kind=url>', 'use a running process through its control API instead of starting one (repeatable): ev, evse, csms, scsp', attachArg)
+    .option('-j, --jobs <n>', 'run this many scenario files at once (default 1); each prints its progress as one block when it ends', numberArg)
     .option('-v, --verbose', 'show every line the processes print')
     .option('-q, --quiet', 'print only the verdicts')
     .addHelpText(
       'after',
       `
+Each scenario starts its processes (CSMS, SCSP, EVSE, EV: what its stack has) on free ports, on one
+sim time line: the run's start is every process's sim epoch (--sim-epoch) at the scenario's speed.
+The station connects to the CSMS, the SCSP registers with the CSMS's CPO (OCPI credentials with a
+token A from the CSMS's control API), and the steps go to the actor that owns them in the
+scenario's control topology (docs/scenarios.md).
 Exit status: 0 every expectation met, 1 an expectation failed or a run could not complete, 2 a scenario file has mistakes.
 
 Examples:
   $ v2xsim run scenarios/v1g-iso2-dc.yaml
-  $ v2xsim run scenarios/*.yaml --junit out/junit.xml --report out/report
+  $ v2xsim run scenarios/v1g-iso2-ac-ocpp201-ocpi.yaml -v        # CSMS + SCSP + EVSE + EV, every line they print
+  $ v2xsim run scenarios/*.yaml --jobs 2 --junit out/junit.xml --report out/report   # what CI runs
   $ v2xsim run scenarios/v1g-iso2-dc.yaml --attach evse=http://127.0.0.1:7100`,
     )
-    .action(async (files: string[], opts: { out?: string; junit?: string; report?: string; speed?: number; attach?: Partial<Record<ProcessKind, string>>; verbose?: boolean; quiet?: boolean }, cmd: Command) => {
+    .action(async (files: string[], opts: { out?: string; junit?: string; report?: string; speed?: number; attach?: Partial<Record<ProcessKind, string>>; jobs?: number; verbose?: boolean; quiet?: boolean }, cmd: Command) => {
       const out = io ?? { stdout: process.stdout, stderr: process.stderr };
       if (opts.speed !== undefined && !(opts.speed > 0)) cmd.error('v2xsim run: --speed must be > 0', { exitCode: 2, code: 'v2xsim.usage' });
+      if (opts.jobs !== undefined && !(Number.isInteger(opts.jobs) && opts.jobs >= 1)) cmd.error('v2xsim run: --jobs must be a whole number ≥ 1', { exitCode: 2, code: 'v2xsim.usage' });
       // loaded here, not at the top: every `v2xsim` start loads only its own command's packages
       const { formatProblem, PROCESS_KINDS, runFiles } = await import('@v2xsim/scenario');
       const badKind = Object.keys(opts.attach ?? {}).find((k) => !PROCESS_KINDS.includes(k as ProcessKind));
@@ -53,6 +61,7 @@ Examples:
         ...(opts.report ? { reportDir: opts.report } : {}),
         ...(opts.speed !== undefined ? { speed: opts.speed } : {}),
         ...(opts.attach ? { attach: opts.attach } : {}),
+        ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
         verbose: opts.verbose ?? false,
         log: opts.quiet ? (line) => void (/^(✓ PASSED|✗ FAILED)/.test(line) ? log(line) : undefined) : log,
       });

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ScspProcess } from '@v2xsim/scsp';
 import type { CliIo } from './exi.js';
-import { addFlags, configFailure, exitSoon, loadConfig, numberArg, onTerminationSignals, processIo, processLines, type FlagSpec } from './process-cli.js';
+import { addFlags, configFailure, exitSoon, loadConfig, numberArg, onTerminationSignals, processIo, processLines, SIM_CLOCK_FLAGS, type FlagSpec } from './process-cli.js';
 
 /** `CC/PID` or `CC*PID` (e.g. NL/SCS) → the party */
 function partyArg(value: string): { countryCode: string; partyId: string } {
@@ -53,7 +53,8 @@ const SCSP_FLAGS: readonly FlagSpec[] = [
   { flags: '--v2x-budget <Wh>', path: 'driver.ev.v2xBudgetWh', description: 'remaining V2X warranty budget: energy that may still be discharged', parse: numberArg },
   { flags: '--result-timeout <s>', path: 'resultTimeoutS', description: 'longest wait for an asynchronous ChargingProfiles result (default 30)', parse: numberArg },
   { flags: '--speed <factor>', path: 'clock.speed', description: 'sim clock speed: sim seconds per wall second (default 1)', parse: numberArg },
-  { flags: '--start <time>', path: 'clock.start', description: 'sim time at start, ISO 8601 (default now)' },
+  { flags: '--start <time>', path: 'clock.start', description: 'sim time at start, ISO 8601 (default now); with --sim-epoch: at the epoch' },
+  ...SIM_CLOCK_FLAGS,
   { flags: '--trace <file>', path: 'trace', description: 'write the trace (NDJSON, one event per OCPI message) to this file' },
   { flags: '--control-port <port>', path: 'control.port', description: 'control API port on 127.0.0.1 (default 0: a free one, printed)', parse: numberArg },
 ];
@@ -84,7 +85,7 @@ Output: a one-line banner (stderr) with the OCPI versions URL and the control AP
 session, preference and profile (stderr); one JSON line per schedule (stdout). OCPI 2.2.1 cannot
 carry discharge setpoints: a V2G schedule's discharge periods are sent as 0 W and reported.
 Stops cleanly on SIGINT/SIGTERM. Exit status: 0 stopped, 1 cannot start, 2 bad usage.
-Control API (loopback): GET /health, POST /actions/{register,set-preferences,optimise,session}, GET /trace.
+Control API (loopback): GET /health, POST /actions/{register,set-preferences,set-prices,optimise,session}, GET /trace.
 
 Examples:
   $ v2xsim scsp --prices packages/scsp/examples/day-ahead.csv --start 2026-01-01T18:00:00Z \\

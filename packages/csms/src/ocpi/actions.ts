@@ -69,11 +69,11 @@ export function ocpiActions(cpo: OcpiCpo): ControlAction[] {
     },
     {
       name: 'ocpi-push',
-      description: 'OCPI: bring every receiver up to date with every station now, and wait for it',
+      description: 'OCPI: bring every receiver up to date with every station now, and wait for it (at most 10 s: a party that is down gets it when it is back)',
       run: async () => {
-        for (const l of cpo.locations()) void cpo.stationChanged(l.id);
-        await cpo.settled();
-        return { pushed: true };
+        const syncs = Promise.all(cpo.locations().map((l) => cpo.stationChanged(l.id))).then(() => true);
+        const done = await Promise.race([syncs, new Promise<false>((r) => setTimeout(() => r(false), 10_000).unref())]);
+        return { pushed: done, waiting: cpo.status().pushesWaiting };
       },
     },
   ];

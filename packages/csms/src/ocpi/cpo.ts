@@ -22,7 +22,6 @@ import type {
   CommandResult,
   CommandResultType,
   Location,
-  OcpiPeer,
   Session,
   SetChargingProfile,
   Tariff,
@@ -70,6 +69,8 @@ import {
   type TransactionRecord,
 } from '../store/index.js';
 import { activeProfileOf, cdrOf, evseUid, kwhOf, locationOf, ocppTokenTypeOf, sessionOf, tariffsOf, costOf, txProfileOf, type Party } from './mapping.js';
+import { PullCache } from './pull-cache.js';
+import { CpoPusher, pushPolicyOf } from './push.js';
 import {
   SqliteCredentialsStore,
   ensureOcpiSession,
@@ -97,13 +98,6 @@ export interface OcpiCpoHost {
 const BPT_TO_UNIDIRECTIONAL: Record<string, string> = { AC_BPT: 'AC_three_phase', AC_BPT_DER: 'AC_DER', DC_BPT: 'DC', DC_ACDP_BPT: 'DC_ACDP' };
 const STATION_EVENTS = /^(StatusNotification|TransactionEvent|StartTransaction|StopTransaction|MeterValues|BootNotification)Response$/;
 
-interface Pushed {
-  /** charging periods the peer has */
-  periods: number;
-  kwh: number;
-  status: string;
-}
-
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export class OcpiCpo {
@@ -111,20 +105,28 @@ export class OcpiCpo {
   readonly party: Party;
   private listening: ListeningPlatform | undefined;
   private unsubscribe: (() => void) | undefined;
-  private readonly chains = new Map<string, Promise<void>>();
-  /** per session, per peer: what the peer was sent */
-  private readonly pushedSessions = new Map<string, Map<string, Pushed>>();
-  /** per station, per peer: EVSE uid → status the peer was sent */
-  private readonly pushedLocations = new Map<string, Map<string, Map<string, string>>>();
+  /** per station: the charging-profile changes under way, one after the other */
+  private readonly profileChains = new Map<string, Promise<void>>();
+  /** every push to the parties, in order per party, retried while a party is down (push.ts) */
+  private readonly pusher: CpoPusher;
   /** a START_SESSION under way per station/EVSE: how the session it starts was authorized */
   private readonly pendingStarts = new Map<string, { reference?: string; remoteStartId?: number; at: number }>();
   private readonly startedAt = new Date();
   private closed = false;
+  /** the Locations and Sessions served to pulls, built again only when their data changed */
+  private readonly pulls: PullCache;
+  /** PullCache generation at which every active transaction last got its OCPI session */
+  private sessionsEnsuredAt = -1;
+  /** the site limit at the last look (null: not looked yet): a change caps the OCPI-set profiles again */
+  private lastSiteLimitW: number | undefined | null = null;
+  private siteLimitTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly cfg: OcpiCpoConfig,
     private readonly host: OcpiCpoHost,
   ) {
+    this.pulls = new PullCache(() => host.context.now().getTime());
+    const policy = pushPolicyOf(cfg.push);
     const party = parseOcpiParty(cfg.party);
     if (!party) throw new ConfigError([{ path: 'ocpi.party', message: 'a party is CC*PTY' }]);
     this.party = party;
@@ -133,11 +135,13 @@ export class OcpiCpo {
       store: new SqliteCredentialsStore(ctx.store, ctx.writer),
       roles: [{ role: 'CPO', ...party, business_details: { name: cfg.name } }],
       tracer: host.tracer,
+      // one layer of retries: the push queue's (push.ts)
+      http: { timeoutMs: policy.timeoutMs, retries: 0 },
       ...(cfg.publicUrl ? { publicOrigin: cfg.publicUrl } : {}),
       modules: [
-        locationsSenderPlugin({ list: (_c, q) => pageOf(this.locations(), q), get: (_c, id) => this.location(id) }),
+        locationsSenderPlugin({ list: (_c, q) => pageOf(this.pulledLocations(), q), get: (_c, id) => this.location(id) }),
         sessionsSenderPlugin({
-          list: (_c, q) => pageOf(this.sessions(), q),
+          list: (_c, q) => pageOf(this.pulledSessions(), q),
           putChargingPreferences: (c, id, prefs) => this.chargingPreferences(c, id, prefs),
         }),
         cdrsSenderPlugin({ list: (_c, q) => pageOf(listCdrs(ctx.store), q) }),
@@ -159,6 +163,19 @@ export class OcpiCpo {
         }),
       ],
     });
+    this.pusher = new CpoPusher(
+      this.platform,
+      {
+        location: (id) => this.location(id),
+        openSessions: (id) => this.openSessions(id),
+        session: (rec) => this.session(rec),
+        cdr: (session) => this.storedCdr(session),
+        completed: (id) => this.ctx.writer.write(() => updateOcpiSession(this.ctx.store, id, { completed: true }, this.ctx.now())),
+      },
+      policy,
+      (line) => ctx.log(line),
+      host.tracer,
+    );
   }
 
   private get ctx(): CsmsContext {
@@ -186,6 +203,9 @@ export class OcpiCpo {
     this.unsubscribe = this.host.subscribe((e) => {
       if (e.direction === 'tx' && e.protocol.startsWith('ocpp') && e.peer && STATION_EVENTS.test(e.message)) this.stationChanged(e.peer);
     });
+    // a changed site limit is seen when the planner runs (fixedW) and, with no policy, here
+    this.lastSiteLimitW = this.host.siteLimitW();
+    this.siteLimitTimer = setInterval(() => this.checkSiteLimit(), 1_000).unref();
   }
 
   get versionsUrl(): string {
@@ -199,13 +219,17 @@ export class OcpiCpo {
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe?.();
-    await Promise.allSettled([...this.chains.values()]);
+    clearInterval(this.siteLimitTimer);
+    // pushes still waiting are dropped (the next start sends every party the whole state again)
+    this.pusher.close();
+    await Promise.allSettled([...this.profileChains.values()]);
     await this.listening?.close();
   }
 
-  /** Waits until every push under way is done (tests, the control API). */
+  /** Waits until every push under way is done (tests, the control API); with a party down, until it is back or given up. */
   async settled(): Promise<void> {
-    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+    while (this.profileChains.size > 0) await Promise.allSettled([...this.profileChains.values()]);
+    await this.pusher.settled();
   }
 
   // ------------------------------------------------------------------ objects
@@ -247,6 +271,21 @@ export class OcpiCpo {
     return listOcpiSessions(this.ctx.store).flatMap((r) => this.session(r) ?? []);
   }
 
+  /** locations(), each Location built again only when its station changed (pull-cache.ts) */
+  private pulledLocations(): Location[] {
+    return this.pulls.list('locations', () => listStations(this.ctx.store).flatMap((s) => this.pulls.get(`L ${s.id}`, s.id, () => this.location(s.id)) ?? []));
+  }
+
+  /** sessions(), each Session built again only when its station, its token or the time changed */
+  private pulledSessions(): Session[] {
+    // a new transaction comes with a station event: without one since the last look, none is new
+    if (this.sessionsEnsuredAt !== this.pulls.generation) {
+      for (const tx of listTransactions(this.ctx.store, { state: 'Active' })) this.sessionRecord(tx);
+      this.sessionsEnsuredAt = this.pulls.generation;
+    }
+    return this.pulls.list('sessions', () => listOcpiSessions(this.ctx.store).flatMap((r) => this.pulls.get(`S ${r.sessionId}`, r.stationId, () => this.session(r)) ?? []));
+  }
+
   private sessionRecord(tx: TransactionRecord): OcpiSessionRecord {
     const key = `${tx.stationId}/${tx.evseId ?? 1}`;
     const pending = this.pendingStarts.get(key);
@@ -256,6 +295,7 @@ export class OcpiCpo {
     if (pending && started && existing.authMethod === null && tx.state === 'Active') {
       this.pendingStarts.delete(key);
       updateOcpiSession(this.ctx.store, existing.sessionId, { authMethod: 'COMMAND', ...(pending.reference ? { authorizationReference: pending.reference } : {}) });
+      this.pulls.stationChanged(tx.stationId);
       return { ...existing, authMethod: 'COMMAND', authorizationReference: pending.reference ?? null };
     }
     return existing;
@@ -287,119 +327,32 @@ export class OcpiCpo {
     return rec && tx ? { rec, tx } : undefined;
   }
 
-  // ------------------------------------------------------------------ push
+  // ------------------------------------------------------------------ push (push.ts)
 
-  private async receivers(module: string): Promise<OcpiPeer[]> {
-    return (await this.platform.store.list()).filter((p) => p.status === 'registered' && p.endpoints?.some((e) => e.identifier === module && e.role === 'RECEIVER'));
-  }
-
-  /** A station event was stored: bring every receiver up to date with it (serialised per station). */
+  /** A station event was stored: every receiving party gets the station's state (push.ts); resolves when they have it. */
   stationChanged(stationId: string): Promise<void> {
+    this.pulls.stationChanged(stationId);
     if (this.closed) return Promise.resolve();
-    const before = this.chains.get(stationId) ?? Promise.resolve();
-    const next = before.then(() => this.reconcile(stationId)).catch((e: unknown) => this.ctx.log(`ocpi: ${stationId}: ${describe(e)}`));
-    this.chains.set(stationId, next);
-    void next.then(() => {
-      if (this.chains.get(stationId) === next) this.chains.delete(stationId);
-    });
-    return next;
+    return this.pusher.stationChanged(stationId).then(() => undefined);
   }
 
-  private async reconcile(stationId: string): Promise<void> {
-    await this.pushLocation(stationId);
+  /** the station's OCPI sessions not completed yet, new transactions given theirs first */
+  private openSessions(stationId: string): OcpiSessionRecord[] {
     for (const tx of listTransactions(this.ctx.store, { stationId, state: 'Active' })) this.sessionRecord(tx);
-    for (const rec of listOcpiSessions(this.ctx.store, { stationId, open: true })) await this.pushSession(rec);
+    return listOcpiSessions(this.ctx.store, { stationId, open: true });
   }
 
-  private async pushLocation(stationId: string): Promise<void> {
-    const location = this.location(stationId);
-    if (!location) return;
-    const byPeer = this.pushedLocations.get(stationId) ?? new Map<string, Map<string, string>>();
-    this.pushedLocations.set(stationId, byPeer);
-    for (const peer of await this.receivers('locations')) {
-      try {
-        const client = await this.platform.client(peer.id);
-        const sent = byPeer.get(peer.id);
-        const evses = location.evses ?? [];
-        if (!sent || evses.some((e) => !sent.has(e.uid))) {
-          await client.locations.receiver.put(location);
-          byPeer.set(peer.id, new Map(evses.map((e) => [e.uid, e.status])));
-          continue;
-        }
-        const key = { country_code: location.country_code, party_id: location.party_id, location_id: location.id };
-        for (const e of evses) {
-          if (sent.get(e.uid) === e.status) continue;
-          await client.locations.receiver.patchEvse({ ...key, evse_uid: e.uid }, { status: e.status, last_updated: e.last_updated });
-          sent.set(e.uid, e.status);
-        }
-      } catch (e) {
-        this.ctx.log(`ocpi: location ${stationId} not pushed to ${peer.id}: ${describe(e)}`);
-      }
-    }
-  }
-
-  private async pushSession(rec: OcpiSessionRecord): Promise<void> {
-    const session = this.session(rec);
-    if (!session) return;
-    const byPeer = this.pushedSessions.get(rec.sessionId) ?? new Map<string, Pushed>();
-    this.pushedSessions.set(rec.sessionId, byPeer);
-    let delivered = true;
-    const periods = session.charging_periods ?? [];
-    for (const peer of await this.receivers('sessions')) {
-      try {
-        const client = await this.platform.client(peer.id);
-        const sent = byPeer.get(peer.id);
-        if (!sent) await client.sessions.receiver.put(session);
-        else if (sent.kwh !== session.kwh || sent.status !== session.status || sent.periods !== periods.length) {
-          await client.sessions.receiver.patch(
-            { country_code: session.country_code, party_id: session.party_id, session_id: session.id },
-            {
-              kwh: session.kwh,
-              status: session.status,
-              ...(session.end_date_time ? { end_date_time: session.end_date_time } : {}),
-              ...(session.total_cost ? { total_cost: session.total_cost } : {}),
-              // charging_periods in a PATCH are added to the ones the receiver has (mod_sessions)
-              ...(periods.length > sent.periods ? { charging_periods: periods.slice(sent.periods) } : {}),
-              last_updated: session.last_updated,
-            },
-          );
-        }
-        byPeer.set(peer.id, { periods: periods.length, kwh: session.kwh, status: session.status });
-      } catch (e) {
-        delivered = false;
-        this.ctx.log(`ocpi: session ${rec.sessionId} not pushed to ${peer.id}: ${describe(e)}`);
-      }
-    }
-    if (session.status !== 'COMPLETED') return;
-    delivered = (await this.issueCdr(session)) && delivered;
-    if (delivered) {
-      await this.ctx.writer.write(() => updateOcpiSession(this.ctx.store, rec.sessionId, { completed: true }, this.ctx.now()));
-      this.pushedSessions.delete(rec.sessionId);
-    }
-  }
-
-  /** The CDR of a completed session, stored once and POSTed to every CDR receiver. */
-  private async issueCdr(session: Session): Promise<boolean> {
-    let cdr: CDR | undefined = getCdrOfSession(this.ctx.store, session.id);
-    if (!cdr) {
-      const location = this.location(session.location_id);
-      if (!location) return true;
-      const built = cdrOf(session, location, this.tariffs()[0], this.ctx.now());
-      await this.ctx.writer.write(() => saveCdr(this.ctx.store, built));
-      cdr = built;
-    }
-    let ok = true;
-    for (const peer of await this.receivers('cdrs')) {
-      try {
-        await (await this.platform.client(peer.id)).cdrs.receiver.post(cdr);
-      } catch (e) {
-        // a receiver that already has it answers an error: nothing more to deliver
-        if (e instanceof OcpiError && e.httpStatus === 409) continue;
-        ok = false;
-        this.ctx.log(`ocpi: CDR ${cdr.id} not posted to ${peer.id}: ${describe(e)}`);
-      }
-    }
-    return ok;
+  /** The CDR of a completed session, built and stored once. */
+  private async storedCdr(session: Session): Promise<CDR | undefined> {
+    const stored = getCdrOfSession(this.ctx.store, session.id);
+    if (stored) return stored;
+    const location = this.location(session.location_id);
+    if (!location) return undefined;
+    const built = cdrOf(session, location, this.tariffs()[0], this.ctx.now());
+    await this.ctx.writer.write(() => {
+      if (!getCdrOfSession(this.ctx.store, session.id)) saveCdr(this.ctx.store, built);
+    });
+    return getCdrOfSession(this.ctx.store, session.id) ?? built;
   }
 
   // ------------------------------------------------------------------ tokens
@@ -413,6 +366,7 @@ export class OcpiCpo {
     const v = validateOcpiObject('Token', token);
     if (!v.valid) throw OcpiError.invalid(`token${v.message}`);
     return this.ctx.writer.write(() => {
+      this.pulls.sharedChanged();
       const outcome = saveOcpiToken(this.ctx.store, token, this.ctx.now());
       const ids: [string, string][] = [[token.uid, ocppTokenTypeOf(token.type)]];
       if (token.contract_id !== token.uid) ids.push([token.contract_id, 'eMAID']);
@@ -441,6 +395,7 @@ export class OcpiCpo {
           const info = await withTimeout(client.tokens.sender.authorize(idToken, type), Math.min(this.ctx.config.callTimeoutMs, 10_000));
           const status = info.allowed === 'ALLOWED' ? 'Accepted' : info.allowed === 'BLOCKED' ? 'Blocked' : info.allowed === 'EXPIRED' ? 'Expired' : 'Invalid';
           await this.ctx.writer.write(() => {
+            this.pulls.sharedChanged();
             saveOcpiToken(this.ctx.store, info.token, this.ctx.now());
             upsertIdToken(this.ctx.store, { idToken, type: ocppType ?? 'Central', status }, this.ctx.now());
           });
@@ -500,11 +455,7 @@ export class OcpiCpo {
   }
 
   private async sendResult(peerId: string, url: string, result: CommandResult): Promise<void> {
-    try {
-      await (await this.platform.client(peerId)).commands.sender.result(url, result);
-    } catch (e) {
-      this.ctx.log(`ocpi: CommandResult not delivered to ${peerId} at ${url}: ${describe(e)}`);
-    }
+    await this.pusher.send(peerId, `POST CommandResult ${result.result} to ${url}`, (c) => c.commands.sender.result(url, result));
   }
 
   async command(c: OcpiRequestContext, r: CommandRequest): Promise<CommandResponse> {
@@ -569,16 +520,27 @@ export class OcpiCpo {
 
   // ------------------------------------------------------------------ charging profiles
 
+  /** Runs `work` after every profile change of the station asked for before it (in arrival order). */
+  private profileWork<T>(stationId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.profileChains.get(stationId) ?? Promise.resolve();
+    const result = before.then(work);
+    const done = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.profileChains.set(stationId, done);
+    void done.then(() => {
+      if (this.profileChains.get(stationId) === done) this.profileChains.delete(stationId);
+    });
+    return result;
+  }
+
   private profileAnswer(result: ChargingProfileResponse['result']): ChargingProfileResponse {
     return { result, timeout: this.cfg.resultTimeoutS };
   }
 
   private async postProfileResult(peerId: string, url: string, result: Parameters<Awaited<ReturnType<OcpiPlatform['client']>>['chargingProfiles']['sender']['result']>[1]): Promise<void> {
-    try {
-      await (await this.platform.client(peerId)).chargingProfiles.sender.result(url, result);
-    } catch (e) {
-      this.ctx.log(`ocpi: charging profile result not delivered to ${peerId} at ${url}: ${describe(e)}`);
-    }
+    await this.pusher.send(peerId, `POST charging profile result ${result.result} to ${url}`, (c) => c.chargingProfiles.sender.result(url, result));
   }
 
   private activeSession(sessionId: string): { rec: OcpiSessionRecord; tx: TransactionRecord & { evseId: number } } | 'UNKNOWN_SESSION' | 'REJECTED' {
@@ -606,6 +568,7 @@ export class OcpiCpo {
 
   /** W (or A) a session's OCPI profile limits it to now: the planner counts it as a fixed load. */
   fixedW(key: string): number | undefined {
+    this.checkSiteLimit();
     const [stationId, transactionId] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
     const rec = listOcpiSessions(this.ctx.store, { stationId, open: true }).find((r) => r.transactionId === transactionId);
     if (!rec?.applied || rec.profileOwner === null) return undefined;
@@ -629,11 +592,14 @@ export class OcpiCpo {
   async setProfile(c: OcpiRequestContext, sessionId: string, r: SetChargingProfile): Promise<ChargingProfileResponse> {
     const s = this.activeSession(sessionId);
     if (typeof s === 'string') return this.profileAnswer(s);
-    const { rec, tx } = s;
-    void (async () => {
+    const { tx } = s;
+    // one profile change at a time per station: profile ids are per station, and a second PUT
+    // for a session must see the profile id the first one stored (else a duplicate, K01.FR.39)
+    const applying = this.profileWork(tx.stationId, async () => {
       let result: 'ACCEPTED' | 'REJECTED' | 'UNKNOWN' = 'REJECTED';
       let changed: ActiveChargingProfile | undefined;
       try {
+        const rec = getOcpiSession(this.ctx.store, sessionId) ?? s.rec;
         const capW = this.capW(rec);
         const unit = r.charging_profile.charging_rate_unit;
         const cap = unit === 'A' ? capW / (this.ctx.config.ac.voltageV * this.ctx.config.ac.phases) : capW;
@@ -654,30 +620,87 @@ export class OcpiCpo {
         this.ctx.log(`ocpi: charging profile for ${sessionId}: ${describe(e)}`);
         result = e instanceof CsmsError && e.code === 'InvalidRequest' ? 'REJECTED' : 'UNKNOWN';
       }
+      return { result, changed };
+    });
+    void applying.then(async ({ result, changed }) => {
       await this.postProfileResult(c.peer.id, r.response_url, { result });
       // the profile was applied capped: the party that set it learns the active one (mod_charging_profiles)
       if (changed) await this.pushActiveProfile(c.peer.id, sessionId, changed);
-    })();
+    });
     return this.profileAnswer('ACCEPTED');
   }
 
-  async pushActiveProfile(peerId: string, sessionId: string, profile: ActiveChargingProfile): Promise<void> {
-    try {
-      const client = await this.platform.client(peerId);
-      client.endpoint('chargingprofiles', 'SENDER');
-      await client.chargingProfiles.sender.putActive(sessionId, profile);
-    } catch (e) {
-      this.ctx.log(`ocpi: active profile of ${sessionId} not pushed to ${peerId}: ${describe(e)}`);
+  /** The site limit changed since the last look: the OCPI-set profiles are capped again (recap). */
+  private checkSiteLimit(): void {
+    if (this.closed || this.lastSiteLimitW === null) return;
+    const now = this.host.siteLimitW();
+    if (now === this.lastSiteLimitW) return;
+    const before = this.lastSiteLimitW;
+    this.lastSiteLimitW = now;
+    void this.recap(`site limit ${before ?? 'none'} → ${now ?? 'none'} W`);
+  }
+
+  /**
+   * Caps every profile set through OCPI again after a change of the site limit: the sessions
+   * share the new limit in proportion to what their profiles ask for now (never more than that
+   * share or the EVSE rating; all they ask when it fits). A profile whose applied periods change
+   * goes to the station again (same profile id: it replaces the old one), and the party that set
+   * it gets the new ActiveChargingProfile (PUT to its chargingprofiles Sender endpoint).
+   */
+  async recap(reason: string): Promise<void> {
+    const recs = listOcpiSessions(this.ctx.store, { open: true }).filter((r) => r.profileOwner !== null && r.profileId !== null && r.profile !== null);
+    if (recs.length === 0) return;
+    const site = this.host.siteLimitW();
+    const now = this.ctx.now().getTime();
+    const perA = this.ctx.config.ac.voltageV * this.ctx.config.ac.phases;
+    const asW = (p: OcpiChargingProfile, limit: number): number => (p.charging_rate_unit === 'A' ? limit * perA : limit);
+    const asks = recs.map((r) => Math.min(asW(r.profile!, currentLimit(r.profile!, now)), this.evseMaxPowerW(r.stationId)));
+    const total = asks.reduce((a, b) => a + b, 0);
+    await Promise.all(
+      recs.map((r, i) => {
+        const capW = site === undefined || total <= site ? this.evseMaxPowerW(r.stationId) : Math.min(this.evseMaxPowerW(r.stationId), (site * asks[i]!) / total);
+        return this.profileWork(r.stationId, () => this.applyCap(r.sessionId, capW, reason)).catch((e: unknown) => this.ctx.log(`ocpi: capping the profile of ${r.sessionId} again: ${describe(e)}`));
+      }),
+    );
+  }
+
+  private async applyCap(sessionId: string, capW: number, reason: string): Promise<void> {
+    const rec = getOcpiSession(this.ctx.store, sessionId);
+    // cleared or ended meanwhile: nothing to cap
+    if (!rec?.profile || rec.profileOwner === null || rec.profileId === null) return;
+    const tx = getTransaction(this.ctx.store, rec.stationId, rec.transactionId);
+    if (!tx || tx.state !== 'Active' || tx.evseId === null) return;
+    const cap = rec.profile.charging_rate_unit === 'A' ? capW / (this.ctx.config.ac.voltageV * this.ctx.config.ac.phases) : capW;
+    const { profile, applied } = txProfileOf(rec.profile, { id: rec.profileId, stackLevel: this.cfg.profileStackLevel, transactionId: tx.transactionId, cap });
+    if (JSON.stringify(applied.charging_profile_period) === JSON.stringify(rec.applied?.charging_profile_period)) return;
+    if (!this.ctx.server.connections.has(tx.stationId)) {
+      this.ctx.log(`ocpi: ${sessionId}: ${tx.stationId} is offline: its OCPI profile is not capped again (${reason})`);
+      return;
     }
+    const hasNeeds = latestChargingNeeds(this.ctx.store, tx.stationId, tx.evseId) !== undefined;
+    const res = await setChargingProfile(this.ctx, tx.stationId, tx.evseId, profile, { iso15118: hasNeeds });
+    if (res.status !== 'Accepted') {
+      this.ctx.log(`ocpi: ${sessionId}: the station answered ${res.status} to the profile capped again (${reason})`);
+      return;
+    }
+    await this.ctx.writer.write(() => updateOcpiSession(this.ctx.store, sessionId, { applied }, this.ctx.now()));
+    this.ctx.planner.siteChanged(`OCPI charging profile ${sessionId} capped again`);
+    this.ctx.log(`ocpi: ${sessionId}: the profile of ${rec.profileOwner} capped again at ${Math.round(capW)} W (${reason})`);
+    void this.pushActiveProfile(rec.profileOwner, sessionId, { start_date_time: applied.start_date_time ?? ocpiNow(new Date(tx.startedAt ?? this.ctx.now())), charging_profile: applied });
+  }
+
+  async pushActiveProfile(peerId: string, sessionId: string, profile: ActiveChargingProfile): Promise<void> {
+    await this.pusher.send(peerId, `PUT active profile of ${sessionId}`, (c) => c.chargingProfiles.sender.putActive(sessionId, profile));
   }
 
   async clearProfile(c: OcpiRequestContext, sessionId: string, responseUrl: string): Promise<ChargingProfileResponse> {
     const s = this.activeSession(sessionId);
     if (typeof s === 'string') return this.profileAnswer(s);
-    const { rec, tx } = s;
-    void (async () => {
+    const { tx } = s;
+    const clearing = this.profileWork(tx.stationId, async () => {
       let result: 'ACCEPTED' | 'REJECTED' | 'UNKNOWN' = 'UNKNOWN';
       try {
+        const rec = getOcpiSession(this.ctx.store, sessionId) ?? s.rec;
         if (rec.profileId !== null) {
           const res = await clearChargingProfile(this.ctx, tx.stationId, { profileId: rec.profileId });
           result = res.status === 'Accepted' ? 'ACCEPTED' : res.status === 'Unknown' ? 'UNKNOWN' : 'REJECTED';
@@ -691,15 +714,16 @@ export class OcpiCpo {
         this.ctx.log(`ocpi: clearing the profile of ${sessionId}: ${describe(e)}`);
         result = 'REJECTED';
       }
-      await this.postProfileResult(c.peer.id, responseUrl, { result });
-    })();
+      return result;
+    });
+    void clearing.then((result) => this.postProfileResult(c.peer.id, responseUrl, { result }));
     return this.profileAnswer('ACCEPTED');
   }
 
   // ------------------------------------------------------------------ control
 
   status(): Record<string, unknown> {
-    return { versionsUrl: this.listening ? this.versionsUrl : null, party: `${this.party.country_code}*${this.party.party_id}` };
+    return { versionsUrl: this.listening ? this.versionsUrl : null, party: `${this.party.country_code}*${this.party.party_id}`, pushesWaiting: this.pusher.status() };
   }
 
   /** evse uid of a station's EVSE (for tests and the control API) */

@@ -5,20 +5,32 @@ import { createHash } from 'node:crypto';
 import type { CDR, ChargingPreferences, ChargingProfile as OcpiChargingProfile, OcpiCredentialsStore, OcpiPeer, Token, TokenKind } from '@v2xsim/ocpi';
 import type { BatchWriter, CsmsStore } from '../store/index.js';
 
-/** OcpiCredentialsStore over the CSMS database; every change committed (and fsynced) before it resolves. */
+/**
+ * OcpiCredentialsStore over the CSMS database; every change committed (and fsynced) before it
+ * resolves. The peers are also kept in memory, read once and replaced on every save and delete
+ * (this process owns the database): findByToken runs on every OCPI request.
+ */
 export class SqliteCredentialsStore implements OcpiCredentialsStore {
+  private peers: OcpiPeer[] | undefined;
+
   constructor(
     private readonly store: CsmsStore,
     private readonly writer: BatchWriter,
   ) {}
 
-  get(id: string): OcpiPeer | undefined {
-    const row = this.store.statement('SELECT record_json AS j FROM ocpi_peers WHERE id = ?').get(id) as { j: string } | undefined;
-    return row ? (JSON.parse(row.j) as OcpiPeer) : undefined;
+  private all(): OcpiPeer[] {
+    this.peers ??= (this.store.statement('SELECT record_json AS j FROM ocpi_peers ORDER BY id').all() as { j: string }[]).map((r) => JSON.parse(r.j) as OcpiPeer);
+    return this.peers;
   }
 
+  get(id: string): OcpiPeer | undefined {
+    const p = this.all().find((x) => x.id === id);
+    return p && structuredClone(p);
+  }
+
+  /** (the peer found is the one kept in memory: read it, never change it; save() a changed copy) */
   findByToken(token: string): { peer: OcpiPeer; kind: TokenKind } | undefined {
-    for (const p of this.list()) {
+    for (const p of this.all()) {
       if (p.tokenA === token) return { peer: p, kind: 'A' };
       if (p.incomingToken === token || p.nextIncomingToken === token) return { peer: p, kind: 'credentials' };
     }
@@ -26,22 +38,26 @@ export class SqliteCredentialsStore implements OcpiCredentialsStore {
   }
 
   list(): OcpiPeer[] {
-    return (this.store.statement('SELECT record_json AS j FROM ocpi_peers ORDER BY id').all() as { j: string }[]).map((r) => JSON.parse(r.j) as OcpiPeer);
+    return structuredClone(this.all());
   }
 
   async save(peer: OcpiPeer): Promise<void> {
     const updatedAt = new Date().toISOString();
     // undefined fields (a finished rotation's nextIncomingToken) drop out of the JSON
     const json = JSON.stringify({ ...peer, updatedAt });
-    await this.writer.write(() =>
+    await this.writer.write(() => {
       this.store
         .statement('INSERT INTO ocpi_peers (id, record_json, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET record_json = excluded.record_json, updated_at = excluded.updated_at')
-        .run(peer.id, json, updatedAt),
-    );
+        .run(peer.id, json, updatedAt);
+      this.peers = undefined;
+    });
   }
 
   async delete(id: string): Promise<void> {
-    await this.writer.write(() => this.store.statement('DELETE FROM ocpi_peers WHERE id = ?').run(id));
+    await this.writer.write(() => {
+      this.store.statement('DELETE FROM ocpi_peers WHERE id = ?').run(id);
+      this.peers = undefined;
+    });
   }
 }
 

@@ -54,6 +54,8 @@ export class Planner implements PlannerHooks {
   lastPlan: { at: string; reason: string; totalW: number; sessions: PlannedSession[] } | undefined;
   private readonly sent = new Map<string, { profileId: number; limitW: number; status: string }>();
   private readonly setpoints = new Map<string, Setpoint>();
+  /** sessions whose driver asked for priority charging */
+  private readonly priority = new Set<string>();
   private running: Promise<void> | undefined;
   private again: string | undefined;
   private timer: NodeJS.Immediate | undefined;
@@ -126,6 +128,7 @@ export class Planner implements PlannerHooks {
         ...(needs?.departureTime ? { departureTime: Date.parse(needs.departureTime) } : {}),
         ...(!online && sent ? { fixedW: sent.limitW } : {}),
         ...(setpoint ? { setpointW: setpoint.setpointW } : {}),
+        ...(this.priority.has(key) ? { priority: true } : {}),
       });
     }
     return out;
@@ -137,6 +140,7 @@ export class Planner implements PlannerHooks {
     const active = new Set(sessions.map((s) => s.key));
     for (const key of [...this.sent.keys()]) if (!active.has(key)) this.sent.delete(key);
     for (const key of [...this.setpoints.keys()]) if (!active.has(key)) this.setpoints.delete(key);
+    for (const key of [...this.priority]) if (!active.has(key)) this.priority.delete(key);
     if (!this.policy) return;
     const plan: SitePlan = this.policy.plan({ now: ctx.now().getTime(), ...(this.siteLimitW !== undefined ? { siteLimitW: this.siteLimitW } : {}), sessions });
     const planned: PlannedSession[] = [];
@@ -251,6 +255,23 @@ export class Planner implements PlannerHooks {
     }
     this.siteChanged(`setpoint ${setpoint} W ${key}`);
     return { transactionId: tx.transactionId, setpointW: setpoint, dischargeLimitW: dischargeLimit, limitW: limit, ...result };
+  }
+
+  /**
+   * The driver asks for priority charging (or no longer): the session's need becomes its maximum
+   * power until the transaction ends (D2.3 §11.1 mobility needs: a choice made at the CSMS or eMSP).
+   * Re-plans at once and resolves with the new plan of the session.
+   */
+  async setPriority(stationId: string, r: { transactionId?: string; evseId?: number; enabled: boolean }): Promise<Record<string, unknown>> {
+    const ctx = this.ctx();
+    const tx = listTransactions(ctx.store, { stationId, state: 'Active' }).find((t) => (r.transactionId !== undefined ? t.transactionId === r.transactionId : r.evseId === undefined || t.evseId === r.evseId));
+    if (!tx || tx.evseId === null) throw new CsmsError('UnknownTransaction', `no active transaction on ${stationId}${r.transactionId ? ` ${r.transactionId}` : r.evseId !== undefined ? ` EVSE ${r.evseId}` : ''}`);
+    const key = `${stationId}/${tx.transactionId}`;
+    const changed = r.enabled !== this.priority.has(key);
+    if (r.enabled) this.priority.add(key);
+    else this.priority.delete(key);
+    if (changed) await this.run(`priority charging ${r.enabled ? 'on' : 'off'} ${key}`);
+    return { transactionId: tx.transactionId, priority: r.enabled, changed, plan: this.lastPlan?.sessions.find((s) => s.key === key) ?? null };
   }
 
   setpointOf(key: string): number | undefined {

@@ -24,6 +24,8 @@ export interface PlanSession {
   fixedW?: number;
   /** the operator's setpoint for this session, W (negative = discharge): it is served as is */
   setpointW?: number;
+  /** the driver asked for priority charging: as fast as possible (the session requires its maximum) */
+  priority?: boolean;
 }
 
 export interface PlanInput {

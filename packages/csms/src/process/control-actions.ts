@@ -250,6 +250,12 @@ export function csmsActions(p: CsmsProcess): ControlAction[] {
         updateDynamicSchedule(ctx, id, chargingProfileId, update),
     }),
     a({
+      name: 'priority-charging',
+      description: 'the driver asks for priority charging (or no longer): the planner gives the session its maximum power and sends the new TxProfile (any OCPP version)',
+      body: obj(['stationId', 'enabled'], { stationId, transactionId: str, evseId: int, enabled: { type: 'boolean' } }),
+      run: (b: { stationId: string; transactionId?: string; evseId?: number; enabled: boolean }) => p.planner.setPriority(b.stationId, b),
+    }),
+    a({
       name: 'use-priority-charging',
       description: 'UsePriorityCharging (2.1): switch a transaction to (or back from) its PriorityCharging profile',
       body: obj(['stationId', 'transactionId', 'activate'], { stationId, transactionId: str, activate: { type: 'boolean' } }),

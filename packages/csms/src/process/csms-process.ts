@@ -14,13 +14,13 @@ import {
   type OcppVersion,
   type Payload,
 } from '@v2xsim/ocpp';
-import { ConfigError, TraceHub, startControlApi, type ControlApi } from '@v2xsim/process';
+import { ConfigError, SimClock, TraceHub, simClockStart, startControlApi, type ControlApi } from '@v2xsim/process';
 import { pinoSink, Tracer, type TraceSink } from '@v2xsim/trace';
 import type { CsmsConfig } from '../config.js';
 import type { CsmsContext } from '../context.js';
 import { CsmsError } from '../errors.js';
 import { registerHandlers } from '../handlers/index.js';
-import { defaultPolicy } from '../policy/default-policy.js';
+import { defaultPolicy, spreadPolicy } from '../policy/default-policy.js';
 import { Planner } from '../policy/planner.js';
 import type { SmartChargingPolicy } from '../policy/policy.js';
 import { csmsAuthenticator } from '../security/auth.js';
@@ -53,6 +53,8 @@ export class CsmsProcess {
   readonly server: OcppServer;
   readonly planner: Planner;
   readonly context: CsmsContext;
+  /** sim time: what the CSMS stores and plans with (speed 1 from the wall time by default) */
+  readonly clock: SimClock;
   pki: CsmsPki | undefined;
   /** the OCPI 2.2.1 CPO interfaces (config.ocpi) */
   readonly ocpi: OcpiCpo | undefined;
@@ -69,6 +71,7 @@ export class CsmsProcess {
     tls: HttpsServerOptions | undefined,
     options: CsmsStartOptions,
   ) {
+    this.clock = new SimClock({ speed: config.clock.speed, start: simClockStart(config.clock), unref: true });
     this.store = openStore(config.data);
     // fewer, larger WAL checkpoints (each one copies pages back and fsyncs the database file);
     // every commit is still fsynced in the WAL (synchronous = FULL)
@@ -78,7 +81,7 @@ export class CsmsProcess {
     this.writer = new BatchWriter(this.store, { asyncSync: true });
     const sinks: TraceSink[] = [this.hub];
     if (config.trace) sinks.push(pinoSink(config.trace));
-    this.tracer = new Tracer({ actor: config.id, link: 'evse-csms', sinks });
+    this.tracer = new Tracer({ actor: config.id, link: 'evse-csms', sinks, simNow: () => this.clock.now() });
     this.server = new OcppServer({
       path: config.listen.path,
       protocols: config.protocols,
@@ -89,7 +92,7 @@ export class CsmsProcess {
       pingIntervalMs: 60_000,
     });
     // a charging profile set through OCPI takes precedence over the policy's plan (ocpi/policy.ts)
-    const basePolicy = options.policy ?? defaultPolicy;
+    const basePolicy = options.policy ?? (config.policy === 'spread' ? spreadPolicy : defaultPolicy);
     const policy = config.ocpi ? withOcpiProfiles(basePolicy, (key) => this.ocpi?.fixedW(key)) : basePolicy;
     this.planner = new Planner(() => this.context, config.policy === 'none' ? undefined : policy, config.siteLimitW);
     const pkiOf = (): CsmsPki | undefined => this.pki;
@@ -102,7 +105,7 @@ export class CsmsProcess {
         return pkiOf();
       },
       planner: this.planner,
-      now: () => new Date(),
+      now: () => new Date(this.clock.now()),
       log: (line) => io.log(`${config.id}: ${line}`),
       connection: (id) => this.connection(id),
       call: (id, action, payload) => this.call(id, action, payload),
@@ -112,7 +115,7 @@ export class CsmsProcess {
     };
     registerHandlers(this.server, this.context);
     if (config.ocpi) {
-      const ocpiTracer = new Tracer({ actor: config.id, link: 'csms-scsp', sinks: [{ write: (e) => sinks.forEach((s) => s.write(e)) }] });
+      const ocpiTracer = new Tracer({ actor: config.id, link: 'csms-scsp', sinks: [{ write: (e) => sinks.forEach((s) => s.write(e)) }], simNow: () => this.clock.now() });
       this.ocpi = new OcpiCpo(config.ocpi, { context: this.context, siteLimitW: () => this.planner.siteLimitW, subscribe: (fn) => this.hub.subscribe(fn), tracer: ocpiTracer });
       registerRealTimeAuthorization(this.server, this.context, this.ocpi);
     }
@@ -251,6 +254,7 @@ export class CsmsProcess {
       ...(this.ocpi ? { ocpi: this.ocpi.status() } : {}),
       store: { path: this.store.path, schemaVersion: this.store.schemaVersion(), ...this.writer.stats },
       uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
+      simTime: new Date(this.clock.now()).toISOString(),
     };
   }
 
@@ -258,6 +262,7 @@ export class CsmsProcess {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.planner.close();
+      this.clock.stop();
       await this.control?.close();
       await this.ocpi?.close().catch(() => undefined);
       await this.server.close().catch(() => undefined);

@@ -86,6 +86,20 @@ const PHASE_TIMERS_20: Record<NonNullable<iso20.Evcc20Step['phase']>, PhaseTimer
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The response to the request `name`, within its V2G_EVCC_Msg_Timeout. No response in time is a
+ * breach of that budget too (the summary lists it) and the error names the request.
+ */
+async function receiveResponse(conn: V2gConnection, summary: EvccSessionSummary, name: string, budgetMs: number, t0: number): Promise<Awaited<ReturnType<V2gConnection['receive']>>> {
+  try {
+    return await conn.receive({ timeoutMs: budgetMs });
+  } catch (e) {
+    if (!isV2gTransportError(e) || e.code !== 'RECEIVE_TIMEOUT') throw e;
+    summary.breaches.push({ message: name, elapsedMs: performance.now() - t0, budgetMs });
+    throw new Error(`timeout: no response to ${name} within V2G_EVCC_Msg_Timeout (${budgetMs} ms)`);
+  }
+}
+
 export async function runEvccSession(opts: EvccClientOptions): Promise<EvccSessionSummary> {
   const summary: EvccSessionSummary = { messages: {}, breaches: [], ok: false };
   // V2G_EVCC_CommunicationSetup_Timeout runs from here (the session start) to SessionSetupRes
@@ -113,7 +127,7 @@ export async function runEvccSession(opts: EvccClientOptions): Promise<EvccSessi
     const t0 = performance.now();
     await conn.send(V2gtpPayloadType.Exi, bytes);
     trace('tx', protocolName, name, { size: bytes.length, body: doc, ...(correlationId ? { correlationId } : {}) });
-    const msg = await conn.receive({ timeoutMs: budgetMs });
+    const msg = await receiveResponse(conn, summary, name, budgetMs, t0);
     const elapsedMs = performance.now() - t0;
     const timing: TraceTiming = { kind: 'evcc-msg-timeout', elapsedMs, budgetMs, breach: elapsedMs > budgetMs };
     if (timing.breach) summary.breaches.push({ message: name, elapsedMs, budgetMs });
@@ -242,7 +256,7 @@ async function run20({ opts, conn, protocol, summary, trace, started }: Run20): 
     await conn.send(step.payloadType as V2gtpPayloadType, bytes);
     const tx = { correlationId: session.id, ...(version ? { version } : {}) };
     trace('tx', name20, name, { size: bytes.length, body: step.request, ...tx, ...(timing ? { timing } : {}) });
-    const msg = await conn.receive({ timeoutMs: budgetMs });
+    const msg = await receiveResponse(conn, summary, name, budgetMs, t0);
     const elapsedMs = performance.now() - t0;
     const rxTiming: TraceTiming = { kind: 'evcc-msg-timeout', elapsedMs, budgetMs, breach: elapsedMs > budgetMs };
     if (rxTiming.breach) summary.breaches.push({ message: name, elapsedMs, budgetMs });

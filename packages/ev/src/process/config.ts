@@ -8,7 +8,7 @@ import type { BatteryConfig } from '../model/battery.js';
 import type { ChargingCurve } from '../model/charging-curve.js';
 import { exampleEvConfig } from '../model/example.js';
 import { DEFAULT_EVCC_ID } from '../adapter/evcc-ev.js';
-import { ConfigError, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
+import { ConfigError, SIM_TIME_SPEC, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
 
 /** Protocols this EV runs. */
 export const EV_PROTOCOLS = ['iso2', 'iso2-scale', 'din', 'iso20-dc', 'iso20-ac', 'iso20-dc-scale', 'iso20-ac-scale'] as const satisfies readonly AppProtocolId[];
@@ -51,8 +51,8 @@ export interface EvProcessConfig {
   cableCurrentA: 13 | 20 | 32 | 63;
   /** SDP: unicast to address:port, or multicast on `interface` */
   sdp: { address: string; port: number; interface?: string; timeoutMs: number; maxRequests: number };
-  /** sim ms per wall ms */
-  clock: { speed: number };
+  /** sim ms per wall ms; the shared sim time line (`epoch`, `start`: ISO 8601 or ms, @v2xsim/process sim-epoch.ts) */
+  clock: { speed: number; start?: string; epoch?: string };
   /** EVCC pacing, wall ms: the charge-loop cycle and the pause while the EVSE says Ongoing */
   session: { loopMs: number; ongoingMs: number };
   battery: BatteryConfig;
@@ -114,7 +114,7 @@ export const EV_CONFIG_SPEC: ConfigSpec = {
     cable: { type: 'string', check: (v) => (parseCableAddress(v) ? undefined : `must be host:port (the EVSE's cable socket, e.g. 127.0.0.1:40001), got ${JSON.stringify(v)}`) },
     cableCurrentA: num({ integer: true }),
     sdp: { type: 'object', fields: { address: str, port, interface: str, timeoutMs: num({ above: 0 }), maxRequests: num({ min: 1, integer: true }) } },
-    clock: { type: 'object', fields: { speed: num({ above: 0, max: 1e6 }) } },
+    clock: { type: 'object', fields: { speed: num({ above: 0, max: 1e6 }), start: SIM_TIME_SPEC, epoch: SIM_TIME_SPEC } },
     session: { type: 'object', fields: { loopMs: num({ min: 0, max: 60_000 }), ongoingMs: num({ min: 0, max: 60_000 }) } },
     battery: {
       type: 'object',

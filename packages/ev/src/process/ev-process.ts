@@ -27,7 +27,7 @@ import { EvccEvAdapter, type EvStopReason } from '../adapter/evcc-ev.js';
 import { EvccEv20Adapter } from '../adapter/evcc-ev20.js';
 import { runEvccSession, type EvccSessionSummary } from '../evcc/client.js';
 import { EvModel } from '../model/ev-model.js';
-import { SimClock } from '@v2xsim/process';
+import { SimClock, simClockStart } from '@v2xsim/process';
 import { ConfigError } from '@v2xsim/process';
 import { evModelConfig, isIso20Protocol, parseCableAddress, parseSeccAddress, type EvProcessConfig } from './config.js';
 import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from '@v2xsim/process';
@@ -139,7 +139,7 @@ export class EvProcess {
     readonly config: EvProcessConfig,
     private readonly io: ProcessIo,
   ) {
-    this.clock = new SimClock({ speed: config.clock.speed, unref: true });
+    this.clock = new SimClock({ speed: config.clock.speed, start: simClockStart(config.clock), unref: true });
     this.model = new EvModel(evModelConfig(config, this.clock.now()), this.clock);
     this.adapter = new EvccEvAdapter(this.model, this.clock, { evccId: config.evccId, energyTransferMode: config.energyTransferMode });
     this.adapter20 = new EvccEv20Adapter(this.model, this.clock, this.adapter, { controlMode: config.controlMode === 'dynamic' ? 'Dynamic' : 'Scheduled', bpt: config.bpt });

@@ -9,7 +9,7 @@ import type { EvseDcConfig, EvseRampConfig, IsolationConfig } from '../model/dc-
 import { exampleEvseConfig } from '../model/example.js';
 import { StaticLimitSource } from '../model/limits.js';
 import type { PMaxScheduleEntry } from '../model/schedule.js';
-import { ConfigError, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
+import { ConfigError, SIM_TIME_SPEC, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
 
 /** Protocols this SECC serves. */
 export const EVSE_PROTOCOLS = ['iso2', 'iso2-scale', 'din', 'iso20-dc', 'iso20-ac', 'iso20-dc-scale', 'iso20-ac-scale'] as const satisfies readonly AppProtocolId[];
@@ -52,8 +52,8 @@ export interface EvseProcessConfig {
   tls: boolean;
   /** SDP server: unicast on host:port, or multicast on `interface`; seccAddress is what it announces */
   sdp: { enabled: boolean; host: string; port: number; interface?: string; seccAddress?: string };
-  /** sim ms per wall ms */
-  clock: { speed: number };
+  /** sim ms per wall ms; the shared sim time line (`epoch`, `start`: ISO 8601 or ms, @v2xsim/process sim-epoch.ts) */
+  clock: { speed: number; start?: string; epoch?: string };
   meter: { id: string; startWh: number };
   dc: EvseDcConfig;
   ac: EvseAcConfig;
@@ -133,7 +133,7 @@ export const EVSE_CONFIG_SPEC: ConfigSpec = {
     pki: str,
     tls: { type: 'boolean' },
     sdp: { type: 'object', fields: { enabled: { type: 'boolean' }, host: str, port, interface: str, seccAddress: str } },
-    clock: { type: 'object', fields: { speed: num({ above: 0, max: 1e6 }) } },
+    clock: { type: 'object', fields: { speed: num({ above: 0, max: 1e6 }), start: SIM_TIME_SPEC, epoch: SIM_TIME_SPEC } },
     meter: { type: 'object', fields: { id: str, startWh: num({ min: 0 }) } },
     dc: {
       type: 'object',

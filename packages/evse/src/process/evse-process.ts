@@ -31,7 +31,7 @@ import { SeccServer, type SeccRequestEvent, type SeccSessionEnd } from '../secc/
 import { ScaledClock } from './clock.js';
 import { StationLink } from './station-link.js';
 import { startStations, type EvseStations } from './stations.js';
-import { ConfigError } from '@v2xsim/process';
+import { ConfigError, simClockStart } from '@v2xsim/process';
 import { evseModelConfig, isIso20Protocol, type EvseProcessConfig } from './config.js';
 import { ControlActionError, TraceHub, startControlApi, type ControlAction, type ControlApi } from '@v2xsim/process';
 
@@ -88,7 +88,7 @@ export class EvseProcess {
     readonly config: EvseProcessConfig,
     private readonly io: ProcessIo,
   ) {
-    this.clock = new ScaledClock(config.clock.speed);
+    this.clock = new ScaledClock(config.clock.speed, simClockStart(config.clock));
     this.limits = new OperatorLimitSource(new StaticLimitSource(config.limits));
     this.model = new EvseModel(evseModelConfig(config), this.clock, this.limits);
     this.adapter = new SeccEvseAdapter(this.model, this.clock, {

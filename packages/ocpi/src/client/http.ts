@@ -18,7 +18,7 @@ export interface OcpiHttpClientOptions {
   retries?: number;
   /** delay before the first retry, doubled each time; default 100 ms */
   retryDelayMs?: number;
-  /** per attempt; default 10 s */
+  /** per attempt: connecting, the response headers, and each gap in the body; default 10 s */
   timeoutMs?: number;
 }
 
@@ -66,7 +66,8 @@ export class OcpiHttpClient {
 
   constructor(private readonly opts: OcpiHttpClientOptions = {}) {
     this.ownDispatcher = !opts.dispatcher;
-    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 4_000 });
+    // a peer that never accepts the connection times out like one that never answers
+    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connect: { timeout: opts.timeoutMs ?? 10_000 } });
   }
 
   get tracer(): Tracer | undefined {

@@ -20,8 +20,40 @@ export interface StartContext {
   /** what the processes started before this one serve, as its clients should reach them (through a fault proxy when there is one): `secc`, `ocpp`, `ocpi` */
   upstream: Readonly<Record<string, string>>;
   speed: number;
+  /** the run's sim epoch: the wall instant (ms since 1970) every process's sim clock counts from */
+  epochMs: number;
+  /** the sim time at the epoch (ms since 1970; the scenario's clock.start, else the epoch) */
+  simStartMs: number;
+  /** fault proxies started before this process (links whose server must know its proxy: OCPI's public URL) */
+  proxies?: Partial<Record<FaultLink, { host: string; port: number; targetPort: number }>>;
   /** on a restart: the ports of the previous banner, so clients find it again */
   previous?: Banner;
+}
+
+/** Every process's `clock` configuration: the run's speed on the run's sim time line (@v2xsim/process sim-epoch.ts). */
+export const clockConfig = (ctx: StartContext): { speed: number; epoch: string; start: string } => ({
+  speed: ctx.speed,
+  epoch: new Date(ctx.epochMs).toISOString(),
+  start: new Date(ctx.simStartMs).toISOString(),
+});
+
+/** What a process's control API gives an adapter once the process is up. */
+export interface ProcessControl {
+  control: string;
+  banner: Banner;
+  scenario: Scenario;
+  post(action: string, body?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  health(): Promise<Record<string, unknown>>;
+  /** give up waiting (for a registration, a connection) after this, wall ms */
+  timeoutMs: number;
+}
+
+/** What the runner knows when a step falls due. */
+export interface StepContext {
+  /** the process's /health just now */
+  health?: Record<string, unknown>;
+  /** the sim time at the run's start, ms since 1970 (price curves count from it) */
+  simStartMs: number;
 }
 
 /** A link this process serves: the address name in its banner and how to rewrite it to a proxy. */
@@ -33,6 +65,8 @@ export interface ServedLink {
   endpoint(address: string): { host: string; port: number };
   /** the address with the proxy's port instead */
   through(address: string, proxy: { host: string; port: number }): string;
+  /** the proxy starts before the process, on this host, because the process must know its address (it tells its peers a public URL) */
+  proxyFirst?: { host: string };
 }
 
 /** A control API call. */
@@ -49,6 +83,14 @@ export interface ProcessAdapter {
   actorId(scenario: Scenario): string;
   /** the process's YAML configuration (passed with --config) */
   config(ctx: StartContext): Record<string, unknown>;
+  /** more files the configuration names, written into the run's folder first (name → text) */
+  files?(ctx: StartContext): Record<string, string>;
+  /** once the banner is there: wait until the process is ready for the next one (registered, connected); returns addresses for the processes after it */
+  afterStart?(p: ProcessControl): Promise<Record<string, string> | void>;
+  /** after the last session: has it delivered everything it holds (a station's offline journal)? The run waits for it */
+  settled?(p: ProcessControl): Promise<boolean>;
+  /** at the end of the run, before it stops: what the process holds (the CSMS's transactions) */
+  finalState?(p: ProcessControl): Promise<Record<string, unknown>>;
   /** problems of that configuration, checked before anything starts (paths relative to it) */
   check?(config: Record<string, unknown>): ConfigProblem[];
   /** the banner, if this line is it */
@@ -56,8 +98,12 @@ export interface ProcessAdapter {
   readonly serves: readonly ServedLink[];
   /** the process ends by itself when its work is done (an EV after its session) */
   readonly finishes: boolean;
-  /** the control call for a step this process carries out, undefined when it does not */
-  call(step: Step, scenario: Scenario): ControlCall | undefined;
+  /**
+   * The control call for a step this process carries out, undefined when it does not. Without
+   * `live` (checking a file) it says only whether; with it, it may throw when the step cannot be
+   * done now (no session at the SCSP yet).
+   */
+  call(step: Step, scenario: Scenario, live?: StepContext): ControlCall | undefined;
 }
 
 /** `key=value` pairs of a banner line after its `v2xsim <kind> ready:` prefix. */
@@ -94,3 +140,14 @@ export const urlThrough = (address: string, proxy: { host: string; port: number 
   u.port = String(proxy.port);
   return u.toString().replace(/\/$/, address.endsWith('/') ? '/' : '');
 };
+
+/** Polls `get` every 50 ms until it returns a value; undefined after `timeoutMs`. */
+export async function pollFor<T>(get: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await get().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (performance.now() > end) return undefined;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,12 +1,12 @@
 // `v2xsim ev`: one car. It starts at the run's start (or at its plug-in step), connects to the
 // EVSE's SECC address (through the ev-evse fault proxy when there is one), runs its session and
 // exits; its --summary line is the session's result.
-import { resolve } from 'node:path';
 import { resolveEvProcessConfig } from '@v2xsim/ev';
 import { ConfigError, mergeConfig, type ConfigProblem } from '@v2xsim/process';
 import type { Scenario, Step } from '../types.js';
-import { bannerFields, type ProcessAdapter, type StartContext } from './adapter.js';
-import { energyTransferMode, iso15118Protocols } from './iso15118.js';
+import { bannerFields, clockConfig, type ProcessAdapter, type StartContext } from './adapter.js';
+import { energyTransferMode, iso15118Protocols, pkiDir } from './iso15118.js';
+import { stepOwners } from './routing.js';
 
 const defined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)));
 
@@ -29,10 +29,11 @@ export const evAdapter: ProcessAdapter = {
       energyTransferMode: energyTransferMode(iso),
       ...(is20 ? { controlMode: iso.controlMode ?? 'scheduled', bpt: iso.bpt ?? false } : {}),
       dischargeAllowed: d.dischargeAllowed,
-      ...(iso.pki ? { pki: resolve(ctx.baseDir, iso.pki) } : {}),
+      ...(iso.pki ? { pki: pkiDir(iso, ctx) } : {}),
       tls: iso.tls ?? false,
+      ...(iso.payment ? { payment: iso.payment } : {}),
       ...(ctx.upstream.secc ? { secc: ctx.upstream.secc } : {}),
-      clock: { speed: ctx.speed },
+      clock: clockConfig(ctx),
       battery: defined({ capacityWh: ev.capacityWh, soc: ev.soc, roundTripEfficiency: ev.roundTripEfficiency }),
       dc: defined({ maxPowerW: ev.dcMaxPowerW }),
       ac: defined({ maxCurrentA: ev.acMaxCurrentA }),
@@ -64,11 +65,11 @@ export const evAdapter: ProcessAdapter = {
   },
 
   call(step: Step, scenario: Scenario) {
-    const emsp = scenario.stack.ocpi !== undefined;
+    if (!stepOwners(step, scenario).includes('ev')) return undefined;
     if ('unplug' in step) return { action: 'unplug' };
-    if ('stop' in step) return step.stop.by === 'ev' ? { action: 'stop' } : undefined;
+    if ('stop' in step) return { action: 'stop' };
     if ('allow-discharge' in step) return { action: 'allow-discharge', body: { allowed: step['allow-discharge'].allowed } };
-    if ('set-needs' in step && !emsp) {
+    if ('set-needs' in step) {
       const n = step['set-needs'];
       const body: Record<string, unknown> = {};
       if (n.targetSoc !== undefined) body.targetSoc = n.targetSoc;

@@ -6,10 +6,16 @@ import { evseAdapter } from './evse.js';
 import { scspAdapter } from './scsp.js';
 
 export * from './adapter.js';
-export { iso15118Protocols, energyTransferMode } from './iso15118.js';
+export { iso15118Protocols, energyTransferMode, pkiDir, GENERATED_PKI } from './iso15118.js';
+export { csmsDecides, fspOf, stationIdOf, stepOwners } from './routing.js';
+export { emspNeedsProblem, energyNeedKwh, priceRows } from './scsp.js';
+export { OCPP_PASSWORD } from './evse.js';
 
 /** In start-up order: each process learns the addresses of the ones before it (the SCSP registers with the CPO, the EVSE connects to the CSMS, the EV to the EVSE). */
 export const ADAPTERS: readonly ProcessAdapter[] = [csmsAdapter, scspAdapter, evseAdapter, evAdapter];
+
+/** The start-up in stages: the SCSP (it registers with the CPO) and the EVSE (its station connects to the CSMS) both need only the CSMS, the EV needs the SECC. */
+export const START_STAGES: readonly (readonly ProcessKind[])[] = [['csms'], ['scsp', 'evse'], ['ev']];
 
 export function adapterFor(kind: ProcessKind): ProcessAdapter {
   const a = ADAPTERS.find((x) => x.kind === kind);

@@ -6,7 +6,8 @@
 //   - sets the drivers' charging preferences (PUT {sessions}/{id}/charging_preferences);
 //   - ChargingProfiles Sender: reads the active profile (GET, result at its response_url) to infer
 //     the EV's and station's limits (D2.3 §11.4), computes the schedule, sends it (PUT) and follows
-//     the asynchronous result.
+//     the asynchronous result; clears it (DELETE) when the session ends, when the driver withdraws
+//     discharge, or when asked (the clear-profile action).
 // What OCPI 2.2.1 cannot carry (discharge setpoints, EV data, V2X warranty: D2.3 §8.4.1.2) is said
 // in the trace (link 'control', an event with `error`) and in the output; never invented.
 import { randomUUID } from 'node:crypto';
@@ -18,9 +19,10 @@ import {
   OcpiError,
   OcpiPlatform,
   OcpiStatus,
-  OcpiTransportError,
+  isRetryable,
   pageOf,
   parseOcpiDateTime,
+  retryDelay,
   sessionsReceiverPlugin,
   tokensSenderPlugin,
   type ActiveChargingProfile,
@@ -64,8 +66,12 @@ export interface ScspPartyOptions {
   autoOptimise: boolean;
   /** the longest wait for an asynchronous result, ms (wall clock; the CPO's timeout counts when shorter) */
   resultTimeoutMs: number;
-  /** retries of registration and of idempotent requests the CPO answered with 3000 or could not be reached for */
-  retry: { attempts: number; delayMs: number };
+  /**
+   * after an unreachable CPO, no answer in time or a 3000/3001: registration is tried `attempts`
+   * more times; requests to the CPO until giveUpAfterS (back-off from delayMs, doubling to
+   * maxDelayMs, jittered); timeoutMs per request
+   */
+  retry: { attempts: number; delayMs: number; maxDelayMs?: number; giveUpAfterS?: number; timeoutMs?: number };
   tracer?: Tracer;
   log(line: string): void;
   /** the OCPI server's public origin (http://host:port), when not what listen() binds */
@@ -100,11 +106,17 @@ export interface SessionRecord {
   /** the latest ActiveChargingProfile the CPO sent (pushed or as a result) */
   activeProfile?: ActiveChargingProfile;
   schedules: ScheduleRecord[];
+  /** a profile of the SCSP may be in force at the CPO (accepted, not cleared since) */
+  profileInForce?: boolean;
+  /** the CPO said the session ended (COMPLETED or INVALID) */
+  ended?: boolean;
+  /** the last DELETE of the SCSP's profile: when, why, and the CPO's answer and result */
+  cleared?: { at: string; reason: string; outcome: ProfileOutcome };
   queue: Promise<unknown>;
 }
 
 interface PendingResult {
-  kind: 'active' | 'set';
+  kind: 'active' | 'set' | 'clear';
   sessionId: string;
   settle?: (r: ChargingProfileAsyncResult) => void;
   result?: ChargingProfileAsyncResult;
@@ -129,12 +141,10 @@ export class ScspError extends Error {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Worth trying again: the CPO was unreachable, answered 5xx, or with 3000 (generic server error) or 3001 (it could not reach us). */
-export function isTransient(e: unknown): boolean {
-  if (e instanceof OcpiTransportError) return true;
-  if (e instanceof OcpiError) return e.statusCode === OcpiStatus.ServerError || e.statusCode === OcpiStatus.UnableToUseClientApi || e.httpStatus >= 500;
-  return false;
-}
+/** Worth trying again: the CPO was unreachable or did not answer in time, answered 5xx/408/429, or 3000 (generic server error) or 3001 (it could not reach us). */
+export const isTransient = (e: unknown): boolean => isRetryable(e);
+
+const duration = (ms: number): string => (ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`);
 
 const describe = (e: unknown): string => (e instanceof OcpiError ? `${e.message} (status_code ${e.statusCode})` : e instanceof Error ? e.message : String(e));
 
@@ -160,6 +170,8 @@ export class ScspParty {
       ],
       ...(o.tracer ? { tracer: o.tracer } : {}),
       ...(o.publicOrigin ? { publicOrigin: o.publicOrigin } : {}),
+      // one layer of retries: the party's own (idempotent(), register())
+      http: { timeoutMs: o.retry.timeoutMs ?? 10_000, retries: 0 },
       modules: [
         sessionsReceiverPlugin({
           get: (_ctx, key) => this.sessions.get(key.session_id)?.session,
@@ -169,6 +181,7 @@ export class ScspParty {
             if (!rec) throw OcpiError.notFound(`unknown session ${key.session_id}`);
             const { charging_periods, ...rest } = patch;
             rec.session = { ...rec.session, ...rest, ...(charging_periods?.length ? { charging_periods: [...(rec.session.charging_periods ?? []), ...charging_periods] } : {}) };
+            this.afterSessionChange(rec);
           },
         }),
         cdrsReceiverPlugin({
@@ -259,16 +272,33 @@ export class ScspParty {
     }
   }
 
-  /** An idempotent request (GET/PUT), tried again after a 3000 or an unreachable CPO. */
+  /**
+   * An idempotent request (GET/PUT/DELETE), tried again while the CPO is unreachable, does not
+   * answer in time or answers 3000/3001: after a bounded exponential back-off with jitter, until
+   * retry.giveUpAfterS, then given up with a log line and a trace event. Each attempt is a new
+   * request (a new X-Request-ID). The session's queue keeps its requests in order meanwhile.
+   */
   private async idempotent<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    const { attempts, delayMs } = this.o.retry;
+    const r = this.o.retry;
+    const policy = { baseDelayMs: r.delayMs, maxDelayMs: r.maxDelayMs ?? 60_000, giveUpAfterMs: (r.giveUpAfterS ?? 3_600) * 1000 };
+    const first = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await fn();
+        const answer = await fn();
+        if (attempt > 1) this.o.log(`scsp: ${what}: the CPO answered at attempt ${attempt} (${duration(Date.now() - first)})`);
+        return answer;
       } catch (e) {
-        if (!isTransient(e) || attempt > attempts || this.closed) throw new ScspError(`${what}: ${describe(e)}`, e instanceof OcpiError ? e.statusCode : undefined);
-        this.o.log(`scsp: ${what} failed (attempt ${attempt}): ${describe(e)}; retrying`);
-        await sleep(delayMs * 2 ** (attempt - 1));
+        const age = Date.now() - first;
+        if (!isTransient(e) || this.closed) throw new ScspError(`${what}: ${describe(e)}`, e instanceof OcpiError ? e.statusCode : undefined);
+        if (age >= policy.giveUpAfterMs) {
+          const text = `${what}: gave up after ${attempt} attempts over ${duration(age)}: ${describe(e)}`;
+          this.o.log(`scsp: ${text}`);
+          this.o.tracer?.message({ link: 'control', protocol: 'control', direction: 'tx', message: 'scsp.request-given-up', peer: CPO_PEER, body: { request: what, attempts: attempt }, error: text });
+          throw new ScspError(text, e instanceof OcpiError ? e.statusCode : undefined);
+        }
+        const wait = Math.min(retryDelay(attempt, policy), policy.giveUpAfterMs - age);
+        if (attempt <= 3 || attempt % 10 === 0) this.o.log(`scsp: ${what} failed (attempt ${attempt}): ${describe(e)}; retrying in ${Math.round(wait)} ms`);
+        await sleep(wait);
       }
     }
   }
@@ -283,6 +313,7 @@ export class ScspParty {
     const rec = this.sessions.get(session.id);
     if (rec) {
       rec.session = session;
+      this.afterSessionChange(rec);
       return 'updated';
     }
     const driver = this.driverOf(session);
@@ -299,6 +330,19 @@ export class ScspParty {
       });
     }
     return 'created';
+  }
+
+  /** A session that ended: the SCSP's profile, if one may be in force once the queued work is done, is cleared. */
+  private afterSessionChange(rec: SessionRecord): void {
+    if (rec.ended || (rec.session.status !== 'COMPLETED' && rec.session.status !== 'INVALID')) return;
+    rec.ended = true;
+    const id = rec.session.id;
+    // after the answer to the CPO's push (the CPO may be busy with it), and after what is queued
+    setImmediate(() => {
+      void this.enqueue(id, async () => {
+        if (rec.profileInForce) await this.clearProfile(id, `session ${rec.session.status}`, true);
+      }).catch((e: unknown) => this.o.log(`scsp: session ${id}: ${describe(e)}`));
+    });
   }
 
   private record(sessionId: string): SessionRecord {
@@ -392,7 +436,12 @@ export class ScspParty {
   private onResult(uid: string, result: ChargingProfileAsyncResult): void {
     const entry = this.pending.get(uid);
     if (!entry) throw OcpiError.notFound(`no request of this SCSP has the response_url id ${uid}`);
-    if (entry.result) throw OcpiError.invalid(`the result for ${uid} was already received`);
+    if (entry.result) {
+      // our request was tried again after its answer was lost (the CPO did it twice), or the CPO
+      // repeated its POST after our answer was lost: the same request, already answered
+      this.o.log(`scsp: a repeated result for ${uid} (session ${entry.sessionId}): ${result.result}, ignored`);
+      return;
+    }
     entry.result = result;
     if (entry.kind === 'active' && 'profile' in result && result.profile) {
       const rec = this.sessions.get(entry.sessionId);
@@ -418,8 +467,39 @@ export class ScspParty {
     const pending = this.expect('set', sessionId);
     const answer = await this.idempotent(`charging profile for ${sessionId}`, () => c.chargingProfiles.receiver.set(sessionId, { charging_profile: profile, response_url: this.responseUrl(pending.uid) }));
     if (answer.result !== 'ACCEPTED') return { stage: 'sent', response: answer.result };
+    // in force unless the CPO says it was rejected (a late result may still come)
+    this.record(sessionId).profileInForce = true;
     const result = await pending.wait(answer.timeout);
+    if (result?.result === 'REJECTED') this.record(sessionId).profileInForce = false;
     return { stage: 'sent', response: 'ACCEPTED', result: result ? result.result : 'TIMEOUT' };
+  }
+
+  /**
+   * DELETE {chargingprofiles}/{id}?response_url=, then the ClearProfileResult: the CPO goes back to
+   * its own planning for the session. `ended`: the session has ended, so a CPO that no longer knows
+   * it (UNKNOWN_SESSION) has nothing left to clear, which is what was wanted.
+   */
+  async clearProfile(sessionId: string, reason: string, ended = false): Promise<ProfileOutcome> {
+    const rec = this.record(sessionId);
+    let outcome: ProfileOutcome;
+    try {
+      const c = await this.cpo();
+      const pending = this.expect('clear', sessionId);
+      const answer = await this.idempotent(`clearing the profile of ${sessionId}`, () => c.chargingProfiles.receiver.clear(sessionId, this.responseUrl(pending.uid)));
+      if (answer.result !== 'ACCEPTED') outcome = { stage: 'sent', response: answer.result };
+      else {
+        const result = await pending.wait(answer.timeout);
+        outcome = { stage: 'sent', response: 'ACCEPTED', result: result ? result.result : 'TIMEOUT' };
+      }
+    } catch (e) {
+      outcome = { stage: 'failed', error: describe(e) };
+    }
+    rec.cleared = { at: ocpiNow(new Date(this.o.now())), reason, outcome };
+    const gone = outcome.stage === 'sent' && ((outcome.response === 'ACCEPTED' && outcome.result !== 'REJECTED') || (ended && outcome.response === 'UNKNOWN_SESSION'));
+    if (gone) rec.profileInForce = false;
+    const said = outcome.stage === 'failed' ? `failed: ${outcome.error}` : `${outcome.response}${outcome.result ? ` → ${outcome.result}` : ''}${ended && outcome.response === 'UNKNOWN_SESSION' ? ' (the session has ended at the CPO: nothing left to clear)' : ''}`;
+    this.o.log(`scsp: session ${sessionId}: profile cleared (${reason}): ${said}`);
+    return outcome;
   }
 
   // ------------------------------------------------------------------ optimisation
@@ -439,7 +519,8 @@ export class ScspParty {
     if (departure === undefined) throw new ScspError(`session ${sessionId}: no departure time: set one (set-preferences)`);
     if (prefs?.energyNeedKwh === undefined) throw new ScspError(`session ${sessionId}: no energy need: set one (set-preferences)`);
     // whole seconds: OCPI DateTimes here have no fraction
-    const start = Math.floor(Math.max(this.o.now(), parseOcpiDateTime(rec.session.start_date_time).getTime()) / 1000) * 1000;
+    const startNow = (): number => Math.floor(Math.max(this.o.now(), parseOcpiDateTime(rec.session.start_date_time).getTime()) / 1000) * 1000;
+    let start = startNow();
     if (!(departure > start)) throw new ScspError(`session ${sessionId}: departure ${ocpiNow(new Date(departure))} is not after now (${ocpiNow(new Date(start))})`);
     const sources: string[] = [];
 
@@ -454,6 +535,9 @@ export class ScspParty {
         rec.baselineResult = { error: describe(e) };
       }
       if (!rec.baseline) this.o.log(`scsp: session ${sessionId}: no active profile (${typeof rec.baselineResult === 'object' ? rec.baselineResult.error : rec.baselineResult}): limits from the configuration only`);
+      // the read may have waited for a CPO that was down: the schedule starts now
+      start = startNow();
+      if (!(departure > start)) throw new ScspError(`session ${sessionId}: departure ${ocpiNow(new Date(departure))} is not after now (${ocpiNow(new Date(start))})`);
     }
 
     const ev = rec.driver?.ev ?? {};

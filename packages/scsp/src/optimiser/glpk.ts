@@ -22,8 +22,10 @@ export interface SolveOptions {
 
 export async function solveModel(model: LinearModel, opts: SolveOptions = {}): Promise<Solution> {
   const g = await glpk();
+  // an LP: the simplex alone, twice as fast as with GLPK's presolver on these small sparse models
+  // (and it tells an infeasible LP apart, which the presolver leaves 'undefined')
+  if (!model.integer) return solveWith(g, model, opts, false);
   const first = solveWith(g, model, opts, true);
-  // GLPK's presolver leaves an infeasible LP 'undefined': the simplex alone tells infeasible apart
   return first.status === 'undefined' ? solveWith(g, model, opts, false) : first;
 }
 

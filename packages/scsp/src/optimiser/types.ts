@@ -101,8 +101,12 @@ export interface ScheduleResult {
   /** optimal: the need is met at least cost; best-effort: it cannot be met, the schedule gives the most energy possible, at least cost */
   status: ScheduleStatus;
   feasible: boolean;
-  /** lp: a linear programme (exact); milp: with on/off variables for minimum powers or simultaneous charge and discharge */
-  method: 'lp' | 'milp';
+  /**
+   * greedy: the cheapest slots filled first (charge only, no minimum charge power: exact there, the
+   * LP's optimum); lp: a linear programme (exact); milp: with on/off variables for minimum powers or
+   * simultaneous charge and discharge
+   */
+  method: 'greedy' | 'lp' | 'milp';
   start: number;
   end: number;
   periods: SchedulePeriod[];

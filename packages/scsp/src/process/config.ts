@@ -1,6 +1,6 @@
 // The SCSP process's configuration: what `v2xsim scsp` reads from a YAML file and its flags.
 // resolveScspProcessConfig() lays a partial document over the defaults and checks it.
-import { ConfigError, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
+import { ConfigError, SIM_TIME_SPEC, checkConfig, isPlainObject, mergeConfig, type ConfigProblem, type ConfigSpec } from '@v2xsim/process';
 import { ProfileTypeValues, TokenTypeValues, WhitelistTypeValues, isOcpiDateTime } from '@v2xsim/ocpi';
 import type { Driver } from '../ocpi/drivers.js';
 
@@ -15,8 +15,12 @@ export interface ScspProcessConfig {
   publicUrl?: string;
   /** the CPO to register with: its versions URL and the token A it handed over */
   cpo?: { versionsUrl: string; tokenA: string };
-  /** retries after an unreachable CPO or a 3000/3001 answer, with the first delay (doubling) */
-  retry: { attempts: number; delayMs: number };
+  /**
+   * After an unreachable CPO, no answer within timeoutMs, or a 3000/3001 answer: registration is
+   * tried `attempts` more times; requests to the CPO (preferences, profiles) are tried again until
+   * giveUpAfterS. The delay starts at delayMs and doubles up to maxDelayMs, jittered.
+   */
+  retry: { attempts: number; delayMs: number; maxDelayMs: number; giveUpAfterS: number; timeoutMs: number };
   /** day-ahead prices (CSV or JSON, docs/scsp.md) */
   prices: { file: string; currency?: string };
   optimiser: { autoOptimise: boolean; maxSlotS?: number };
@@ -28,8 +32,8 @@ export interface ScspProcessConfig {
   drivers: (Driver & { token: NonNullable<Driver['token']> })[];
   /** the longest wait for an asynchronous ChargingProfiles result, s (wall clock) */
   resultTimeoutS: number;
-  /** sim ms per wall ms; the sim time at start (default now) */
-  clock: { speed: number; start?: string };
+  /** sim ms per wall ms; the sim time at start (default now), or with `epoch` (ISO 8601 or ms) at that wall instant: the shared sim time line of @v2xsim/process sim-epoch.ts */
+  clock: { speed: number; start?: string; epoch?: string };
   trace?: string;
   control: { host: string; port: number };
 }
@@ -98,7 +102,10 @@ export const SCSP_CONFIG_SPEC: ConfigSpec = {
     listen: { type: 'object', fields: { host: str, port } },
     publicUrl: url,
     cpo: { type: 'object', fields: { versionsUrl: url, tokenA: { type: 'string', check: (v) => (/^[\x21-\x7e]{1,64}$/.test(v) ? undefined : 'must be 1 to 64 printable ASCII characters without spaces') } } },
-    retry: { type: 'object', fields: { attempts: num({ min: 0, max: 20, integer: true }), delayMs: num({ min: 0 }) } },
+    retry: {
+      type: 'object',
+      fields: { attempts: num({ min: 0, max: 20, integer: true }), delayMs: num({ min: 0 }), maxDelayMs: num({ min: 0 }), giveUpAfterS: num({ min: 0 }), timeoutMs: num({ above: 0 }) },
+    },
     prices: { type: 'object', fields: { file: str, currency: { type: 'string', check: (v) => (/^[A-Z]{3}$/.test(v) ? undefined : 'must be an ISO 4217 code such as EUR') } } },
     optimiser: { type: 'object', fields: { autoOptimise: { type: 'boolean' }, maxSlotS: num({ min: 1 }) } },
     site: { type: 'object', fields: { capacityW: num({ above: 0 }) } },
@@ -106,7 +113,7 @@ export const SCSP_CONFIG_SPEC: ConfigSpec = {
     driver: { type: 'object', fields: DRIVER_FIELDS },
     drivers: { type: 'array', items: { type: 'object', fields: DRIVER_FIELDS } },
     resultTimeoutS: num({ above: 0 }),
-    clock: { type: 'object', fields: { speed: num({ above: 0, max: 1e6 }), start: dateTime } },
+    clock: { type: 'object', fields: { speed: num({ above: 0, max: 1e6 }), start: dateTime, epoch: SIM_TIME_SPEC } },
     trace: str,
     control: { type: 'object', fields: { host: str, port } },
   },
@@ -117,7 +124,7 @@ export function defaultScspProcessConfig(): Omit<ScspProcessConfig, 'prices'> {
     id: 'scsp',
     party: { countryCode: 'NL', partyId: 'SCS', name: 'v2xsim SCSP' },
     listen: { host: '127.0.0.1', port: 0 },
-    retry: { attempts: 3, delayMs: 500 },
+    retry: { attempts: 3, delayMs: 500, maxDelayMs: 60_000, giveUpAfterS: 3_600, timeoutMs: 10_000 },
     optimiser: { autoOptimise: true },
     site: {},
     ac: { voltageV: 230, phases: 3 },

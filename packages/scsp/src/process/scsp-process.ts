@@ -2,10 +2,10 @@
 // day-ahead prices, the sim clock, a trace of every OCPI message, and the control API. It runs
 // until stopped.
 import { readFile } from 'node:fs/promises';
-import { ConfigError, ControlActionError, SimClock, TraceHub, startControlApi, type ControlAction, type ControlApi } from '@v2xsim/process';
+import { ConfigError, ControlActionError, SimClock, TraceHub, simClockStart, startControlApi, type ControlAction, type ControlApi } from '@v2xsim/process';
 import { pinoSink, Tracer, type TraceSink } from '@v2xsim/trace';
 import { parseOcpiDateTime } from '@v2xsim/ocpi';
-import { parsePriceFile, PriceFileError } from '../optimiser/prices.js';
+import { parsePriceFile, parsePriceJson, PriceFileError } from '../optimiser/prices.js';
 import { priceHorizon } from '../optimiser/slots.js';
 import type { PriceSeries } from '../optimiser/types.js';
 import type { DriverPreferences } from '../ocpi/drivers.js';
@@ -74,6 +74,7 @@ function sessionSummary(rec: SessionRecord): Record<string, unknown> {
     ...(rec.baselineResult ? { activeProfileResult: rec.baselineResult } : {}),
     schedules: rec.schedules.length,
     ...(last ? { schedule: scheduleSummary(last) } : {}),
+    ...(rec.cleared ? { cleared: rec.cleared } : {}),
   };
 }
 
@@ -93,7 +94,9 @@ export class ScspProcess {
     readonly prices: PriceSeries,
     private readonly io: ProcessIo,
   ) {
-    this.clock = new SimClock({ speed: config.clock.speed, ...(config.clock.start ? { start: parseOcpiDateTime(config.clock.start).getTime() } : {}), unref: true });
+    // on the shared sim time line when there is an epoch (@v2xsim/process sim-epoch.ts)
+    const start = simClockStart({ speed: config.clock.speed, ...(config.clock.start ? { start: parseOcpiDateTime(config.clock.start).getTime() } : {}), ...(config.clock.epoch ? { epoch: config.clock.epoch } : {}) });
+    this.clock = new SimClock({ speed: config.clock.speed, ...(start !== undefined ? { start } : {}), unref: true });
     const sinks: TraceSink[] = [this.hub];
     if (config.trace) sinks.push(pinoSink(config.trace));
     this.tracer = new Tracer({ actor: config.id, link: 'csms-scsp', sinks, simNow: () => this.clock.now() });
@@ -232,13 +235,60 @@ export class ScspProcess {
             this.session(body.sessionId);
             const { sessionId, optimise, ...change } = body;
             return this.party.enqueue(sessionId, async () => {
+              const rec = this.session(sessionId);
+              const allowedBefore = rec.preferences?.dischargeAllowed === true;
               const preferences = this.party.updatePreferences(sessionId, change);
               const result = await this.party.sendPreferences(sessionId);
+              // discharge withdrawn: the V2G profile goes at once (a new one follows when optimising)
+              const withdrawn = allowedBefore && preferences.dischargeAllowed !== true && rec.profileInForce === true;
+              const cleared = withdrawn ? await this.party.clearProfile(sessionId, 'discharge withdrawn by the driver') : undefined;
               const reoptimise = optimise ?? this.config.optimiser.autoOptimise;
               const record = reoptimise ? await this.party.optimiseSession(sessionId) : undefined;
-              return { preferences, chargingPreferences: this.party.chargingPreferencesOf(this.session(sessionId)), result, ...(record ? { schedule: scheduleSummary(record) } : {}) };
+              return { preferences, chargingPreferences: this.party.chargingPreferencesOf(rec), result, ...(cleared ? { cleared } : {}), ...(record ? { schedule: scheduleSummary(record) } : {}) };
             });
           }),
+      },
+      {
+        name: 'set-prices',
+        description: 'the day-ahead prices change: a new price curve replaces the prices; with optimise (default: as autoOptimise) every active session with preferences gets a new schedule',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['prices'],
+          properties: {
+            prices: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'object', additionalProperties: false, required: ['time', 'price'], properties: { time: { type: 'string' }, price: { type: 'number' }, export_price: { type: 'number' } } },
+            },
+            currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+            optimise: { type: 'boolean' },
+          },
+        },
+        run: async (body: { prices: { time: string; price: number; export_price?: number }[]; currency?: string; optimise?: boolean }) => {
+          let series: PriceSeries;
+          try {
+            series = parsePriceJson(JSON.stringify({ prices: body.prices, ...(body.currency ? { currency: body.currency } : {}) }));
+          } catch (e) {
+            if (e instanceof PriceFileError) throw new ControlActionError(400, e.message);
+            throw e;
+          }
+          // the party plans with this same object: replaced in place
+          Object.assign(this.prices, { currency: this.prices.currency, lastStepMs: undefined }, series);
+          const schedules: Record<string, unknown>[] = [];
+          if (body.optimise ?? this.config.optimiser.autoOptimise) {
+            for (const rec of this.party.sessions.values()) {
+              if (rec.session.status !== 'ACTIVE' || !rec.preferences) continue;
+              const id = rec.session.id;
+              try {
+                schedules.push({ sessionId: id, ...scheduleSummary(await this.party.enqueue(id, () => this.party.optimiseSession(id))) });
+              } catch (e) {
+                schedules.push({ sessionId: id, error: e instanceof Error ? e.message : String(e) });
+              }
+            }
+          }
+          return { points: this.prices.points.length, from: new Date(this.prices.points[0].start).toISOString(), to: new Date(priceHorizon(this.prices)).toISOString(), schedules };
+        },
       },
       {
         name: 'optimise',
@@ -248,6 +298,16 @@ export class ScspProcess {
           this.refusing(async () => {
             this.session(body.sessionId);
             return { schedule: scheduleSummary(await this.party.enqueue(body.sessionId, () => this.party.optimiseSession(body.sessionId))) };
+          }),
+      },
+      {
+        name: 'clear-profile',
+        description: 'clear the SCSP’s charging profile of a session (DELETE chargingprofiles): the CPO goes back to its own planning; waits for the ClearProfileResult',
+        body: { type: 'object', additionalProperties: false, required: ['sessionId'], properties: sessionIdProp },
+        run: (body: { sessionId: string }) =>
+          this.refusing(async () => {
+            this.session(body.sessionId);
+            return { cleared: await this.party.enqueue(body.sessionId, () => this.party.clearProfile(body.sessionId, 'clear-profile action')) };
           }),
       },
       {
@@ -262,6 +322,8 @@ export class ScspProcess {
             ...(rec.baseline ? { activeProfileLimits: rec.baseline } : {}),
             ...(rec.activeProfile ? { activeProfile: rec.activeProfile } : {}),
             schedules: rec.schedules.map(scheduleSummary),
+            profileInForce: rec.profileInForce === true,
+            ...(rec.cleared ? { cleared: rec.cleared } : {}),
           };
         },
       },

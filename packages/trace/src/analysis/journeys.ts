@@ -199,7 +199,8 @@ function readMessages(events: readonly TraceEvent[], order: readonly number[], p
     if (!protocol) continue;
     // a message refused at the receiver did not deliver its values
     if (rx !== undefined && events[rx]!.error !== undefined) continue;
-    const scale = isScaleEvent(src, protocol, opts.scale);
+    // either end may be the one that traced the negotiated (SCALE) namespace
+    const scale = isScaleEvent(src, protocol, opts.scale) || (tx !== undefined && rx !== undefined && isScaleEvent(events[rx]!, protocol, opts.scale));
     const readings = new Map<DataObjectId, Reading>();
     for (const view of messageViews(src, protocol)) {
       const carriers = [...carriersIn(protocol, view.message, { scale })];
