@@ -164,6 +164,26 @@ describe('the EV keeps to its limits', () => {
     expect(ev.currents).toEqual([-31, -31]);
   });
 
+  it('DC: a discharge limit the EV lowers after its request is not held against the answer to that request', () => {
+    // the EV's V2X budget runs out while the EVSE serves a discharge the request still allowed: the
+    // answer is checked against the limit the request stated, the next request says 0 A
+    const ev = new TestEv(['DC_BPT'], 'Dynamic', 4);
+    class BudgetOutEvse extends TestEvse {
+      loops = 0;
+      override dcChargeLoop(d: iso20.DcLoopDemand): iso20.DcOutput20 {
+        if (++this.loops === 2) ev.wantsDischarge = () => false;
+        return super.dcChargeLoop(d);
+      }
+    }
+    const evse = new BudgetOutEvse();
+    evse.setpointW = -8000; // 20 A at 400 V, within the EV's 30 A
+    const s = session('iso20-dc', ev, evse);
+    expect(s.r.error).toBeUndefined();
+    expect(ev.opened).toBeUndefined();
+    expect(ev.currents.slice(0, 2)).toEqual([-20, -20]);
+    expect(ev.currents.slice(2).every((i) => i >= 0)).toBe(true);
+  });
+
   it('the EVCC refuses a response of another session', () => {
     const ev = new TestEv(['AC'], 'Scheduled');
     const evcc = new iso20.Evcc20Session(ev, { protocol: protocol('iso20-ac') });

@@ -172,17 +172,40 @@ export function acBounds(s: EvccView): { min: number; max: number } {
   return { min: -dischargeLimit(s, p.maxDischargePower), max: p.maxChargePower };
 }
 
-/** Why a DC output is beyond the EV's limits (a BMS would open its contactors), or undefined. */
-export function dcViolation(s: EvccView, voltage: number, current: number, toleranceA: number): string | undefined {
+/** The EV's DC limits as a DC_ChargeLoopReq states them (discharge 0 while it does not allow discharge). */
+export interface DcLoopLimits {
+  maxChargeCurrent: number;
+  maxChargePower: number;
+  maxDischargeCurrent: number;
+  maxDischargePower: number;
+}
+
+export function dcLoopLimits(s: EvccView): DcLoopLimits {
   const p = s.ev.chargeParameters();
-  const maxDischargeA = dischargeLimit(s, p.maxDischargeCurrent);
-  const maxDischargeW = dischargeLimit(s, p.maxDischargePower);
+  return { maxChargeCurrent: p.maxChargeCurrent, maxChargePower: p.maxChargePower, maxDischargeCurrent: dischargeLimit(s, p.maxDischargeCurrent), maxDischargePower: dischargeLimit(s, p.maxDischargePower) };
+}
+
+/**
+ * Why a DC output is beyond the EV's limits (a BMS would open its contactors), or undefined. The
+ * output answers the request that carried `sent`: a limit the EV lowered since (its V2X budget ran
+ * out, it became full) reaches the EVSE with the next request, so the larger of the two counts.
+ */
+export function dcViolation(s: EvccView, voltage: number, current: number, toleranceA: number, sent?: DcLoopLimits): string | undefined {
+  const now = dcLoopLimits(s);
+  const l = sent
+    ? {
+        maxChargeCurrent: Math.max(now.maxChargeCurrent, sent.maxChargeCurrent),
+        maxChargePower: Math.max(now.maxChargePower, sent.maxChargePower),
+        maxDischargeCurrent: Math.max(now.maxDischargeCurrent, sent.maxDischargeCurrent),
+        maxDischargePower: Math.max(now.maxDischargePower, sent.maxDischargePower),
+      }
+    : now;
   const tolA = (limit: number): number => Math.max(toleranceA, 0.05 * limit);
   const tolW = (limit: number): number => Math.max(toleranceA * Math.max(voltage, 1), 0.05 * limit);
-  if (current > p.maxChargeCurrent + tolA(p.maxChargeCurrent)) return `EVSEPresentCurrent ${current} A is above the EV's charge limit ${p.maxChargeCurrent} A`;
-  if (-current > maxDischargeA + tolA(maxDischargeA)) return `EVSEPresentCurrent ${current} A discharges beyond the EV's discharge limit ${maxDischargeA} A`;
+  if (current > l.maxChargeCurrent + tolA(l.maxChargeCurrent)) return `EVSEPresentCurrent ${current} A is above the EV's charge limit ${l.maxChargeCurrent} A`;
+  if (-current > l.maxDischargeCurrent + tolA(l.maxDischargeCurrent)) return `EVSEPresentCurrent ${current} A discharges beyond the EV's discharge limit ${l.maxDischargeCurrent} A`;
   const power = voltage * current;
-  if (power > p.maxChargePower + tolW(p.maxChargePower)) return `present power ${Math.round(power)} W is above the EV's charge limit ${p.maxChargePower} W`;
-  if (-power > maxDischargeW + tolW(maxDischargeW)) return `present power ${Math.round(power)} W discharges beyond the EV's discharge limit ${maxDischargeW} W`;
+  if (power > l.maxChargePower + tolW(l.maxChargePower)) return `present power ${Math.round(power)} W is above the EV's charge limit ${l.maxChargePower} W`;
+  if (-power > l.maxDischargePower + tolW(l.maxDischargePower)) return `present power ${Math.round(power)} W discharges beyond the EV's discharge limit ${l.maxDischargePower} W`;
   return undefined;
 }

@@ -68,6 +68,8 @@ export class Evcc20Session {
   private standbyRefused = false;
   private stopMode: 'Terminate' | 'Pause' | undefined;
   private weldingChecks = 0;
+  /** the DC limits the last DC_ChargeLoopReq stated (its response is held to them) */
+  private sentDcLimits: build.DcLoopLimits | undefined;
 
   constructor(
     private readonly ev: EvccEv20,
@@ -183,7 +185,7 @@ export class Evcc20Session {
         const b = bodyOf(doc, name)!;
         const v = num(b.EVSEPresentVoltage);
         const i = num(b.EVSEPresentCurrent);
-        const violation = this.standby ? undefined : build.dcViolation(this.view, v, i, this.o.currentToleranceA);
+        const violation = this.standby ? undefined : build.dcViolation(this.view, v, i, this.o.currentToleranceA, this.sentDcLimits);
         if (violation) {
           // a BMS opens its contactors rather than take more than the battery allows
           ev.contactorsOpened?.(violation);
@@ -299,7 +301,10 @@ export class Evcc20Session {
   }
 
   private loop(delayMs: number): Evcc20Step {
-    return this.send(isAcService(this.service) ? build.acChargeLoop(this.view) : build.dcChargeLoop(this.view), delayMs);
+    if (isAcService(this.service)) return this.send(build.acChargeLoop(this.view), delayMs);
+    // the limits this request states, which the EVSE's answer to it is held to
+    this.sentDcLimits = build.dcLoopLimits(this.view);
+    return this.send(build.dcChargeLoop(this.view), delayMs);
   }
 
   private sessionStop(): Evcc20Step {
