@@ -43,6 +43,16 @@ describe('SeccEvse20Adapter', () => {
     expect(() => new SeccEvse20Adapter(new EvseModel({ ...exampleEvseConfig(), dc: { ...exampleEvseConfig().dc!, maxDischargePowerW: 0 } }, clock), clock, { evseId: 'E1', services: ['DC_BPT'] })).toThrow(/discharge/);
   });
 
+  it('Scheduled without a setpoint: a 0 W period of the limits (a profile\'s pause) allows no discharge either', () => {
+    const s = setup();
+    s.limits.setMaxPowerW(0);
+    const offer = s.evse.scheduleExchange(request('Scheduled'));
+    expect(offer).toMatchObject({ controlMode: 'Scheduled', tuples: [{ charging: { entries: [{ powerW: 0 }] }, discharging: { entries: [{ powerW: 0 }] } }] });
+    s.limits.setMaxPowerW(undefined);
+    const again = s.evse.scheduleExchange({ ...request('Scheduled'), renegotiation: true });
+    expect(again).toMatchObject({ tuples: [{ charging: { entries: [{ powerW: 40_000 }] }, discharging: { entries: [{ powerW: -10_000 }] } }] });
+  });
+
   it('Scheduled: the setpoint becomes the schedule (charging 0, discharging at the setpoint within both sides’ limits), and a change asks for renegotiation once', () => {
     const s = setup();
     const first = s.evse.scheduleExchange(request('Scheduled'));

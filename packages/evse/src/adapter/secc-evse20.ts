@@ -342,8 +342,14 @@ export class SeccEvse20Adapter extends SeccAdapterBase<Session20> implements iso
     if (!isBpt(service)) return tuple;
     const evseMax = isAc(service) ? this.model.acMaxDischargePowerW(now) : this.model.dcChargeParameter(now).EVSEMaximumDischargePower;
     const maxDischarge = Math.min(evseMax, ev.maxDischargePower ?? 0);
-    // the most the EV may give back in each period: the setpoint's discharge, else the limits
-    const dischargeW = sp === undefined ? maxDischarge : sp < 0 ? Math.min(-sp, maxDischarge) : 0;
+    if (sp === undefined) {
+      // no operator setpoint: the EV may give back up to the limits, except where the charging
+      // schedule is 0 W: a profile's 0 W (OCPP, OCPI) means a pause, not "discharge instead"
+      tuple.discharging = { entries: tuple.charging.entries.map((e) => ({ durationS: e.durationS, powerW: e.powerW > 0 ? -maxDischarge : 0 })) };
+      return tuple;
+    }
+    // the setpoint's discharge, within both sides' limits
+    const dischargeW = sp < 0 ? Math.min(-sp, maxDischarge) : 0;
     const total = charging.reduce((t, e) => t + e.durationS, 0);
     tuple.discharging = { entries: [{ durationS: total, powerW: -dischargeW }] };
     return tuple;
