@@ -130,6 +130,12 @@ describe('CSMS (CPO) with the v2xsim SCSP', () => {
     expect(profile.chargingSchedule[0]!.chargingSchedulePeriod.every((p) => p.limit <= 11000)).toBe(true);
     const needs = (await action(csms.controlUrl!, 'charging-needs', { stationId: 'CS-S', transactionId: 'TX-S' })).json.chargingNeeds as Record<string, unknown>[];
     expect(needs.at(-1)).toMatchObject({ energyAmountWh: 20000, departureTime: expect.any(String) });
+    // the EV tells its own needs again (a renegotiation): the driver's preferences still stand
+    const driverDeparture = needs.at(-1)!.departureTime;
+    await station.call('NotifyEVChargingNeeds', { evseId: 1, chargingNeeds: { requestedEnergyTransfer: 'DC', departureTime: new Date(Date.now() + 60_000).toISOString(), dcChargingParameters: { evMaxCurrent: 100, evMaxVoltage: 450, energyAmount: 55_000 } } });
+    const after = (await action(csms.controlUrl!, 'charging-needs', { stationId: 'CS-S', transactionId: 'TX-S' })).json.chargingNeeds as Record<string, unknown>[];
+    expect(after.at(-2)).toMatchObject({ energyAmountWh: 55_000 });
+    expect(after.at(-1)).toMatchObject({ energyAmountWh: 20000, departureTime: driverDeparture });
     await until(() => (scspLog.some((l) => /profile ACCEPTED → ACCEPTED/.test(l)) ? true : undefined), 'the SCSP saw its profile accepted', undefined, 15_000);
     const sessions = (await (await fetch(`${scsp.controlUrl}/health`)).json()) as { sessions: { id?: string; sessionId?: string }[] };
     expect(JSON.stringify(sessions)).toContain('CS-S-TX-S');

@@ -4,7 +4,7 @@
 import type { AnyOcppConnection, OcppServer, OcppVersion, Payload } from '@v2xsim/ocpp';
 import type { CsmsConfig } from './config.js';
 import type { CsmsPki } from './security/pki.js';
-import type { BatchWriter, CsmsStore } from './store/index.js';
+import type { BatchWriter, CsmsStore, NotifyEVChargingNeedsLike } from './store/index.js';
 
 /** What the smart-charging blocks tell the planner; it decides whether to (re)plan. */
 export interface PlannerHooks {
@@ -34,4 +34,10 @@ export interface CsmsContext {
   nextRequestId(): number;
   /** BootNotification status a station gets (the control API may change it per station) */
   registrationFor(stationId: string): 'Accepted' | 'Pending' | 'Rejected';
+  /**
+   * The driver's preferences over what the EV says (the OCPI CPO sets it): the charging needs to
+   * plan a transaction with, given a NotifyEVChargingNeeds of its EV, or undefined when no driver
+   * preferences stand for it. Without it the EV's needs are planned as they came.
+   */
+  driverNeeds?(stationId: string, transactionId: string, evNeeds: NotifyEVChargingNeedsLike): NotifyEVChargingNeedsLike | undefined;
 }

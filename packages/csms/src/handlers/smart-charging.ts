@@ -45,9 +45,12 @@ type Needs2 = v201.NotifyEVChargingNeedsRequest | v21.NotifyEVChargingNeedsReque
 export function registerSmartCharging(server: OcppServer, ctx: CsmsContext): void {
   const needs = async (version: '2.0.1' | '2.1', stationId: string, req: Needs2): Promise<v21.NotifyEVChargingNeedsResponse> => {
     const tx = activeTransaction(ctx.store, stationId, req.evseId);
-    await store(ctx, 'NotifyEVChargingNeeds', () =>
-      insertChargingNeeds(ctx.store, stationId, req as NotifyEVChargingNeedsLike, { ...(tx ? { transactionId: tx.transactionId } : {}), receivedAt: ctx.now() }),
-    );
+    // the driver's preferences (OCPI charging_preferences) stand over what the EV says again
+    const driver = tx ? ctx.driverNeeds?.(stationId, tx.transactionId, req as NotifyEVChargingNeedsLike) : undefined;
+    await store(ctx, 'NotifyEVChargingNeeds', () => {
+      insertChargingNeeds(ctx.store, stationId, req as NotifyEVChargingNeedsLike, { ...(tx ? { transactionId: tx.transactionId } : {}), receivedAt: ctx.now() });
+      if (driver && tx) insertChargingNeeds(ctx.store, stationId, driver, { transactionId: tx.transactionId, receivedAt: ctx.now() });
+    });
     if (ctx.config.policy === 'none') {
       // K15: no schedule will come; 2.1 says so explicitly
       return version === '2.1' ? { status: 'NoChargingProfile' } : { status: 'Rejected' };

@@ -321,6 +321,24 @@ export class OcpiCpo {
     });
   }
 
+  /**
+   * The charging needs to plan a transaction with when its EV tells its needs again (a
+   * renegotiation): the driver's last accepted preferences over them, or undefined without any.
+   */
+  driverNeeds(stationId: string, transactionId: string, evNeeds: NotifyEVChargingNeedsLike): NotifyEVChargingNeedsLike | undefined {
+    const rec = listOcpiSessions(this.ctx.store, { stationId }).find((r) => r.transactionId === transactionId);
+    const tx = rec?.preferences ? getTransaction(this.ctx.store, stationId, transactionId) : undefined;
+    if (!rec?.preferences || !tx || tx.evseId === null) return undefined;
+    return needsFromPreferences(evNeeds, tx.evseId, rec.preferences, this.remainingWh(tx, rec.preferences), this.cfg.connector.powerType === 'DC');
+  }
+
+  /** what the driver still needs, Wh: their energy need less what was delivered (undefined: none stated) */
+  private remainingWh(tx: TransactionRecord, prefs: ChargingPreferences): number | undefined {
+    if (prefs.energy_need === undefined) return undefined;
+    const values = listMeterValues(this.ctx.store, { stationId: tx.stationId, transactionId: tx.transactionId });
+    return Math.max(0, prefs.energy_need - kwhOf(values, tx)) * 1000;
+  }
+
   private sessionById(sessionId: string): { rec: OcpiSessionRecord; tx: TransactionRecord } | undefined {
     const rec = getOcpiSession(this.ctx.store, sessionId);
     const tx = rec && getTransaction(this.ctx.store, rec.stationId, rec.transactionId);
@@ -427,9 +445,7 @@ export class OcpiCpo {
     const now = this.ctx.now().getTime();
     const departure = prefs.departure_time ? Date.parse(prefs.departure_time) : undefined;
     if (departure !== undefined && departure <= now) return 'NOT_POSSIBLE';
-    const values = listMeterValues(this.ctx.store, { stationId: tx.stationId, transactionId: tx.transactionId });
-    const deliveredKwh = kwhOf(values, tx);
-    const remainingWh = prefs.energy_need !== undefined ? Math.max(0, prefs.energy_need - deliveredKwh) * 1000 : undefined;
+    const remainingWh = this.remainingWh(tx, prefs);
     const base = latestChargingNeeds(this.ctx.store, tx.stationId, tx.evseId);
     const evMaxW = base?.evMaxPowerW ?? undefined;
     const maxW = Math.min(this.evseMaxPowerW(tx.stationId), evMaxW ?? Infinity);

@@ -118,6 +118,8 @@ export class CsmsProcess {
       const ocpiTracer = new Tracer({ actor: config.id, link: 'csms-scsp', sinks: [{ write: (e) => sinks.forEach((s) => s.write(e)) }], simNow: () => this.clock.now() });
       this.ocpi = new OcpiCpo(config.ocpi, { context: this.context, siteLimitW: () => this.planner.siteLimitW, subscribe: (fn) => this.hub.subscribe(fn), tracer: ocpiTracer });
       registerRealTimeAuthorization(this.server, this.context, this.ocpi);
+      const cpo = this.ocpi;
+      this.context.driverNeeds = (stationId, transactionId, evNeeds) => cpo.driverNeeds(stationId, transactionId, evNeeds);
     }
     this.server.on('connection', (conn, info) => {
       io.log(`${config.id}: ${conn.identity} connected (OCPP ${conn.version}${info.tls ? ', TLS' : ''}${conn.compression ? ', deflate' : ''}) from ${info.remoteAddress ?? '?'}`);
