@@ -18,6 +18,16 @@ describe('validatePayload', () => {
     expect(validatePayload('2.1', 'NotifyEVChargingNeeds', 'request', needs, 'inbound')).toBeUndefined();
   });
 
+  it('1.6 limits with one decimal pass multipleOf 0.1 despite binary floating point; two decimals do not', () => {
+    const profile = (limit: number) => ({
+      connectorId: 1,
+      csChargingProfiles: { chargingProfileId: 1, transactionId: 1, stackLevel: 2, chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Absolute', chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit }] } },
+    });
+    // 23533.3 / 0.1 = 235332.99999999997 in IEEE 754: found by `v2xsim gaps` (an SCSP plan over OCPP 1.6)
+    for (const limit of [23533.3, 16.1, 0.3, 40000]) expect(validatePayload('1.6', 'SetChargingProfile', 'request', profile(limit), 'outbound')).toBeUndefined();
+    expect(validatePayload('1.6', 'SetChargingProfile', 'request', profile(23533.33), 'outbound')?.code).toBe('PropertyConstraintViolation');
+  });
+
   it('knows which version has which action', () => {
     expect(isCallAction('2.1', 'UsePriorityCharging')).toBe(true);
     expect(isCallAction('2.0.1', 'UsePriorityCharging')).toBe(false);

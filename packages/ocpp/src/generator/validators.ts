@@ -22,6 +22,9 @@ export function emitValidators(set: VersionSchemas, header: string): string {
     inlineRefs: false,
     // descriptions come from keyword + params (validation.ts): the message strings only cost bytes
     messages: false,
+    // multipleOf 0.1 (1.6 limits, 2.x decimals) with a tolerance: 23533.3 / 0.1 is not an integer
+    // in binary floating point, yet 23533.3 is a valid limit with one decimal
+    multipleOfPrecision: 9,
     code: { source: true, esm: true, optimize: true },
   });
   addFormats(ajv);

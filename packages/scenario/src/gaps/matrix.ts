@@ -121,7 +121,10 @@ export function gapScenario(s: GapStack, opts: GapScenarioOptions = {}): Scenari
   // takes its round trip through the CPO), then the driver unplugs
   const loop = s.iso15118 === 'iso15118-20' ? `${s.energy}_ChargeLoopReq` : s.energy === 'DC' ? 'CurrentDemandReq' : 'ChargingStatusReq';
   const speed = opts.speed ?? 600;
-  const steps: Step[] = [{ name: 'the driver unplugs', after: { actor: 'evse', message: loop, direction: 'rx' }, at: Math.round((opts.sessionWallS ?? 3) * speed), unplug: {} }];
+  // with an SCSP the session runs until its profile has gone to the station (through the CPO),
+  // however long that takes on a loaded machine; else from the first charge-loop request
+  const after = s.ocpi ? { actor: 'csms', message: 'SetChargingProfileRequest', direction: 'tx' as const } : { actor: 'evse', message: loop, direction: 'rx' as const };
+  const steps: Step[] = [{ name: 'the driver unplugs', after, at: Math.round((opts.sessionWallS ?? 3) * speed), unplug: {} }];
   return {
     name: `gaps-${stackId(s)}`,
     description: `v2xsim gaps: ${stackLabel(s)}`,
