@@ -1,9 +1,8 @@
 // `v2xsim csms`: the CSMS as a process. Flags and/or a YAML file (`--config`, flags win) become a
 // CsmsConfig; the OCPP-J server serves stations (1.6, 2.0.1, 2.1) until SIGINT/SIGTERM.
 import type { Command } from 'commander';
-import type { CsmsProcess } from '@v2xsim/csms';
 import type { CliIo } from './exi.js';
-import { addFlags, configFailure, exitSoon, listArg, loadConfig, numberArg, onTerminationSignals, processIo, processLines, SIM_CLOCK_FLAGS, type FlagSpec } from './process-cli.js';
+import { addFlags, listArg, loadConfig, numberArg, serveUntilStopped, SIM_CLOCK_FLAGS, type FlagSpec } from './process-cli.js';
 
 const CSMS_FLAGS: readonly FlagSpec[] = [
   { flags: '--id <name>', path: 'id', description: 'name of this CSMS in traces and on the banner (default csms)' },
@@ -65,24 +64,10 @@ Examples:
   $ v2xsim csms --port 0 --speed 600 --sim-epoch "$(date -u +%s%3N)"   # on one sim time line with stations given the same epoch`,
   );
   csms.action(async (_opts: unknown, cmd: Command) => {
-    const realProcess = io === undefined;
+    // loaded here, not at the top: every `v2xsim` start loads only its own command's packages
     const { CsmsProcess, resolveCsmsConfig } = await import('@v2xsim/csms');
     const config = await loadConfig(cmd, 'csms', CSMS_FLAGS, resolveCsmsConfig);
-    let proc: CsmsProcess;
-    try {
-      proc = await CsmsProcess.start(config, processLines(io ?? processIo()));
-    } catch (e) {
-      if (e instanceof Error && e.name === 'ConfigError') return configFailure(cmd, 'csms', e, cmd.opts<{ config?: string }>().config, new Map());
-      return cmd.showHelpAfterError(false).error(`v2xsim csms: ${e instanceof Error ? e.message : String(e)}`, { exitCode: 1, code: 'v2xsim.failed' });
-    }
-    await new Promise<void>((resolve) => {
-      const remove = onTerminationSignals(() => {
-        remove();
-        resolve();
-      }, realProcess);
-    });
-    await proc.close();
-    exitSoon(realProcess);
+    await serveUntilStopped(cmd, 'csms', config, (c, lines) => CsmsProcess.start(c, lines), io);
   });
   return csms;
 }

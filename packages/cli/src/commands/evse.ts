@@ -3,11 +3,9 @@
 // default) until SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { EvseProcess } from '@v2xsim/evse';
 import type { CliIo } from './exi.js';
-import { addFlags, configFailure, exitSoon, listArg, loadConfig, numberArg, onTerminationSignals, pairsArg, processLines, SIM_CLOCK_FLAGS, type FlagSpec } from './process-cli.js';
+import { addFlags, listArg, loadConfig, numberArg, pairsArg, serveUntilStopped, SIM_CLOCK_FLAGS, type FlagSpec } from './process-cli.js';
 
-const processIo = (): Pick<CliIo, 'stdout' | 'stderr'> => ({ stdout: process.stdout, stderr: process.stderr });
 
 /** `auto`, `manual`, or a delay in ms */
 function authorizeArg(value: string): { mode: 'auto' | 'manual' } | { mode: 'delay'; delayMs: number } {
@@ -119,24 +117,10 @@ Examples:
   $ v2xsim evse --csms ws://127.0.0.1:9000/ocpp --ocpp 2.1 --station-id CS-001 --ocpp-password 0123456789abcdef --scale-ocpp   # an OCPP station (docs/station.md)`,
   );
   evse.action(async (_opts: unknown, cmd: Command) => {
-    const realProcess = io === undefined;
+    // loaded here, not at the top: every `v2xsim` start loads only its own command's packages
     const { EvseProcess, resolveEvseProcessConfig } = await import('@v2xsim/evse');
     const config = await loadConfig(cmd, 'evse', EVSE_FLAGS, resolveEvseProcessConfig);
-    let proc: EvseProcess;
-    try {
-      proc = await EvseProcess.start(config, processLines(io ?? processIo()));
-    } catch (e) {
-      if (e instanceof Error && e.name === 'ConfigError') return configFailure(cmd, 'evse', e, cmd.opts<{ config?: string }>().config, new Map());
-      return cmd.showHelpAfterError(false).error(`v2xsim evse: ${e instanceof Error ? e.message : String(e)}`, { exitCode: 1, code: 'v2xsim.failed' });
-    }
-    await new Promise<void>((resolve) => {
-      const remove = onTerminationSignals(() => {
-        remove();
-        resolve();
-      }, realProcess);
-    });
-    await proc.close();
-    exitSoon(realProcess);
+    await serveUntilStopped(cmd, 'evse', config, (c, lines) => EvseProcess.start(c, lines), io);
   });
   return evse;
 }

@@ -146,3 +146,34 @@ export function exitSoon(realProcess: boolean): void {
 
 // ------------------------------------------------------------------------------ ev
 
+
+/**
+ * A serving process (evse, csms, scsp): started from its configuration, it serves until SIGINT or
+ * SIGTERM, then closes. A configuration the process refuses is a usage error (exit 2, with the
+ * key paths, `flagOf` naming the flags that set them); any other start failure is exit 1.
+ */
+export async function serveUntilStopped<C>(
+  cmd: Command,
+  name: string,
+  config: C,
+  start: (config: C, lines: ProcessIo) => Promise<{ close(): Promise<void> }>,
+  io: CliIo | undefined,
+  flagOf: Map<string, string> = new Map(),
+): Promise<void> {
+  const realProcess = io === undefined;
+  let proc: { close(): Promise<void> };
+  try {
+    proc = await start(config, processLines(io ?? processIo()));
+  } catch (e) {
+    if (e instanceof Error && e.name === 'ConfigError') return configFailure(cmd, name, e, cmd.opts<{ config?: string }>().config, flagOf);
+    return cmd.showHelpAfterError(false).error(`v2xsim ${name}: ${e instanceof Error ? e.message : String(e)}`, { exitCode: 1, code: 'v2xsim.failed' });
+  }
+  await new Promise<void>((resolve) => {
+    const remove = onTerminationSignals(() => {
+      remove();
+      resolve();
+    }, realProcess);
+  });
+  await proc.close();
+  exitSoon(realProcess);
+}

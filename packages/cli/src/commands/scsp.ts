@@ -4,9 +4,8 @@
 // YAML file (`--config`, flags win) become a ScspProcessConfig.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { ScspProcess } from '@v2xsim/scsp';
 import type { CliIo } from './exi.js';
-import { addFlags, configFailure, exitSoon, loadConfig, numberArg, onTerminationSignals, processIo, processLines, SIM_CLOCK_FLAGS, type FlagSpec } from './process-cli.js';
+import { addFlags, loadConfig, numberArg, serveUntilStopped, SIM_CLOCK_FLAGS, type FlagSpec } from './process-cli.js';
 
 /** `CC/PID` or `CC*PID` (e.g. NL/SCS) → the party */
 function partyArg(value: string): { countryCode: string; partyId: string } {
@@ -96,24 +95,10 @@ Examples:
   $ v2xsim scsp --config packages/scsp/examples/scsp.yaml --trace scsp.ndjson`,
   );
   scsp.action(async (_opts: unknown, cmd: Command) => {
-    const realProcess = io === undefined;
+    // loaded here, not at the top: every `v2xsim` start loads only its own command's packages
     const { ScspProcess, resolveScspProcessConfig } = await import('@v2xsim/scsp');
     const config = await loadConfig(cmd, 'scsp', SCSP_FLAGS, (input) => resolveScspProcessConfig(completeDriver(input)));
-    let proc: ScspProcess;
-    try {
-      proc = await ScspProcess.start(config, processLines(io ?? processIo()));
-    } catch (e) {
-      if (e instanceof Error && e.name === 'ConfigError') return configFailure(cmd, 'scsp', e, cmd.opts<{ config?: string }>().config, new Map([['prices.file', '--prices']]));
-      return cmd.showHelpAfterError(false).error(`v2xsim scsp: ${e instanceof Error ? e.message : String(e)}`, { exitCode: 1, code: 'v2xsim.failed' });
-    }
-    await new Promise<void>((resolve) => {
-      const remove = onTerminationSignals(() => {
-        remove();
-        resolve();
-      }, realProcess);
-    });
-    await proc.close();
-    exitSoon(realProcess);
+    await serveUntilStopped(cmd, 'scsp', config, (c, lines) => ScspProcess.start(c, lines), io, new Map([['prices.file', '--prices']]));
   });
   return scsp;
 }
