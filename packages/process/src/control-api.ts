@@ -10,22 +10,31 @@ import { PassThrough } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ndjsonBatcher, ndjsonLine, type TraceEvent, type TraceSink } from '@v2xsim/trace';
 
-/** Keeps the last events and fans every new one out to the live /trace streams. */
+/** Keeps the last events (a ring) and fans every new one out to the live /trace streams. */
 export class TraceHub implements TraceSink {
-  private readonly buffer: TraceEvent[] = [];
+  private readonly ring: TraceEvent[] = [];
+  /** where the next event goes once the ring is full */
+  private next = 0;
   private readonly subscribers = new Set<(event: TraceEvent) => void>();
 
-  constructor(private readonly capacity = 1000) {}
+  constructor(private readonly capacity = 1000) {
+    if (!(Number.isInteger(capacity) && capacity > 0)) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+  }
 
   write(event: TraceEvent): void {
-    this.buffer.push(event);
-    if (this.buffer.length > this.capacity) this.buffer.splice(0, this.buffer.length - this.capacity);
+    if (this.ring.length < this.capacity) this.ring.push(event);
+    else {
+      this.ring[this.next] = event;
+      this.next = (this.next + 1) % this.capacity;
+    }
     for (const s of this.subscribers) s(event);
   }
 
   /** the last `n` events, oldest first */
   recent(n: number): TraceEvent[] {
-    return n > 0 ? this.buffer.slice(-n) : [];
+    if (!(n > 0)) return [];
+    const ordered = this.ring.length < this.capacity ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+    return ordered.slice(-n);
   }
 
   subscribe(fn: (event: TraceEvent) => void): () => void {
