@@ -69,24 +69,39 @@ export function ndjsonLine(event: TraceEvent): string {
 }
 
 export interface NdjsonBatcher {
-  /** queue an event; it is serialised and written with the others when the event loop is next idle */
+  /** queue an event; it is serialised and written with the others (see ndjsonBatcher) */
   push(event: TraceEvent): void;
   /** serialise and write what is queued now */
   flush(): void;
 }
 
+export interface NdjsonBatchOptions {
+  /**
+   * wall ms an event may wait to be written; 0 (default): when the event loop is next idle
+   * (setImmediate). A file sink waits longer: each write is a system call, which costs more than
+   * serialising a whole batch on some machines.
+   */
+  maxDelayMs?: number;
+  /** with maxDelayMs: write at once when this many events are queued (default 256) */
+  maxEvents?: number;
+}
+
 /**
  * Trace events as NDJSON, serialised off the message's path: events are queued and written in one
- * batch (`write(text)`) when the event loop is next idle (setImmediate), so a charge-loop round
- * trip waits neither for serialisation nor for the write (the overhead of tracing on its latency
- * is measured by `pnpm bench`).
+ * batch (`write(text)`) when the event loop is next idle, or after `maxDelayMs`, so a charge-loop
+ * round trip waits neither for serialisation nor for the write (the overhead of tracing on its
+ * latency is measured by `pnpm bench`).
  */
-export function ndjsonBatcher(write: (text: string) => void): NdjsonBatcher {
+export function ndjsonBatcher(write: (text: string) => void, options: NdjsonBatchOptions = {}): NdjsonBatcher {
+  const maxDelayMs = options.maxDelayMs ?? 0;
+  const maxEvents = options.maxEvents ?? 256;
   let queue: TraceEvent[] = [];
-  let scheduled: NodeJS.Immediate | undefined;
+  let immediate: NodeJS.Immediate | undefined;
+  let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
-    if (scheduled) clearImmediate(scheduled);
-    scheduled = undefined;
+    if (immediate) clearImmediate(immediate);
+    if (timer) clearTimeout(timer);
+    immediate = timer = undefined;
     if (queue.length === 0) return;
     const batch = queue;
     queue = [];
@@ -97,7 +112,20 @@ export function ndjsonBatcher(write: (text: string) => void): NdjsonBatcher {
   return {
     push(event) {
       queue.push(event);
-      scheduled ??= setImmediate(flush);
+      if (maxDelayMs <= 0) {
+        immediate ??= setImmediate(flush);
+        return;
+      }
+      // serialised and written every maxDelayMs (or once maxEvents are queued): rarely between a
+      // request and its response
+      if (queue.length >= maxEvents) {
+        flush();
+        return;
+      }
+      if (!timer) {
+        timer = setTimeout(flush, maxDelayMs);
+        timer.unref();
+      }
     },
     flush,
   };
@@ -105,12 +133,13 @@ export function ndjsonBatcher(write: (text: string) => void): NdjsonBatcher {
 
 /**
  * NDJSON through pino's asynchronous destination (sonic-boom): one line per event, to a file path
- * or a stream, serialised here (not by a logger) and in batches off the message's path
- * (ndjsonBatcher). close() writes what is queued first.
+ * or a stream, serialised here (not by a logger) and in batches off the message's path, written
+ * every 200 ms at most (ndjsonBatcher). close() writes what is queued first.
  */
 export function pinoSink(destination: string | DestinationStream): TraceSink {
   const dest = typeof destination === 'string' ? pino.destination({ dest: destination, sync: false, mkdir: true }) : destination;
-  const batcher = ndjsonBatcher((text) => dest.write(text));
+  // a file is written every 200 ms at most (close() writes the rest)
+  const batcher = ndjsonBatcher((text) => dest.write(text), { maxDelayMs: 200 });
   return {
     write(event) {
       batcher.push(event);
