@@ -122,7 +122,11 @@ describe('charging preferences from the eMSP reach the EV over OCPI, OCPP and IS
     await until(() => (/profile ACCEPTED → ACCEPTED/.test(scsp.out.stderr) ? true : undefined), 'the SCSP’s profile accepted', scsp, 20_000);
 
     // 7. the CSMS: PUT charging_preferences, then SetChargingProfile with the SCSP’s schedule
-    const csmsEvents = await traceOf(csmsTrace);
+    // the CSMS writes its trace file in batches: wait for the SetChargingProfile to be there
+    const csmsEvents = await until(async () => {
+      const events = await traceOf(csmsTrace);
+      return events.some((e) => e.direction === 'tx' && e.message === 'SetChargingProfileRequest' && JSON.stringify(e.body).includes('"stackLevel":2')) ? events : undefined;
+    }, 'SetChargingProfile (stackLevel 2) in the CSMS trace file', csms);
     const prefIdx = csmsEvents.findIndex((e) => e.protocol === 'ocpi2.2.1' && e.direction === 'rx' && e.message === 'PUT /sessions/{session_id}/charging_preferences');
     expect(prefIdx, 'PUT charging_preferences in the CSMS trace').toBeGreaterThanOrEqual(0);
     expect(csmsEvents[prefIdx]!.body).toMatchObject({ profile_type: 'CHEAP', energy_need: 5, departure_time: expect.any(String) });

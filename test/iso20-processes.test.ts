@@ -368,7 +368,11 @@ describe('negatives at process level', () => {
     expect(getCodec('iso20-cm').decode(msg.payload)).toMatchObject({ SessionSetupRes: { ResponseCode: 'FAILED' } });
     expect((await conn.closed).kind).toBe('peer');
     expect((await served(evse, ++sessions)).last).toMatchObject({ reason: 'undecodable' });
-    const refused = (await traceOf(traceFile)).filter((e) => e.protocol === 'iso15118-20' && e.direction === 'rx' && typeof e.error === 'string');
+    // the trace file is written in batches: wait for the refused request to be there
+    const refused = await until(async () => {
+      const r = (await traceOf(traceFile)).filter((e) => e.protocol === 'iso15118-20' && e.direction === 'rx' && typeof e.error === 'string');
+      return r.some((e) => /unexpected V2GTP payload type/.test(String(e.error))) ? r : undefined;
+    }, 'the refused request in the EVSE trace file');
     expect(refused.map((e) => e.error).join('\n')).toMatch(/unexpected V2GTP payload type Exi in an iso20-dc session/);
     // and the SECC serves the next EV
     const { summary } = await runEv(['--secc', `[::1]:${evse.secc}`, '--protocols', 'iso20-dc', '--target-soc', '21']);

@@ -7,6 +7,8 @@
 //      ← { type: 'window-start', loopDelay?, profile? }   starts a window (samples, CPU, loop delay)
 //      ← { type: 'window-end', profileFile? }             → { type: 'window', secc: ms[], cpuMs, wallMs, loopDelayMs, gc, ended }
 //      ← { type: 'cpu' }                                  → { type: 'cpu', usage }
+//      ← { type: 'ndjson', file? }  from now on also write every trace event as NDJSON to `file`
+//                                   (no file: stop; the file is written to its end) → { type: 'ndjson-set' }
 //      ← { type: 'shutdown' }                             → { type: 'bye', ended } and exits
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SeccServer } from '../../evse/dist/index.js';
@@ -23,6 +25,8 @@ let measuring = false;
 /** session ends by reason, since the start */
 const ended = {};
 let window;
+/** the NDJSON file sink switched on by an 'ndjson' message: { sink, remove } */
+let toggled;
 
 const timingSink = {
   write(event) {
@@ -76,12 +80,26 @@ process.on('message', async (m) => {
       });
       break;
     }
+    case 'ndjson': {
+      if (toggled) {
+        toggled.remove();
+        await toggled.sink.close();
+        toggled = undefined;
+      }
+      if (m.file) {
+        const sink = pinoSink(m.file);
+        toggled = { sink, remove: tracer.addSink(sink) };
+      }
+      process.send({ type: 'ndjson-set' });
+      break;
+    }
     case 'cpu':
       process.send({ type: 'cpu', usage: process.cpuUsage() });
       break;
     case 'shutdown': {
       await server?.stop();
       await tracer?.close();
+      await toggled?.sink.close();
       process.send({ type: 'bye', ended: { ...ended } }, () => process.exit(0));
       break;
     }

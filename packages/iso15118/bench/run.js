@@ -24,6 +24,8 @@
 //                 received (the V2G_EVCC_Msg_Timeout timing of its trace events);
 //      traced     the same, with both processes also writing every trace event as pino NDJSON to
 //                 a file, as a deployed process does (back to back, this is the CPU cost of tracing);
+//                 the same two processes as `full`, the file sinks switched on for these blocks only,
+//                 so that the difference is tracing's and not that of another process;
 //      paced, paced-traced  full and traced with the EV pausing 10 ms between CurrentDemand cycles,
 //                 as a real charge loop does (every 100-250 ms): the overhead of tracing on the
 //                 charge-loop round trip (p50 of paced-traced against paced, target under 10 %);
@@ -303,14 +305,30 @@ async function single(pki) {
   const control = { stop: false };
   const warm = await runEvccSession(evccOptions(pki, evse.port, tracer, new BenchEv(control, SINGLE.warmup), 0));
   if (!warm.ok) throw new Error(`warm-up session failed: ${warm.error}`);
-  // the same full stack writing NDJSON traces in both processes
-  const tracedEvse = await startEvse(pki, 'traced', tracedDir);
-  const traced = evSide('traced', tracedDir);
-  const warmTraced = await runEvccSession(evccOptions(pki, tracedEvse.port, traced.tracer, new BenchEv(control, SINGLE.warmup), 0));
-  if (!warmTraced.ok) throw new Error(`warm-up session (traced) failed: ${warmTraced.error}`);
+  // the traced variants: the same two processes with NDJSON file sinks switched on in both
+  let tracedBlocks = 0;
+  /** the EV side's file sink while switched on */
+  let evFileSink;
+  /** switches the NDJSON file sinks on (a new file per block) or off; returns when both are set */
+  const ndjsonFiles = async (on) => {
+    const n = on ? ++tracedBlocks : tracedBlocks;
+    await Promise.all([
+      evse.child.call({ type: 'ndjson', ...(on ? { file: path.join(tracedDir, `evse-${n}.ndjson`) } : {}) }, 'ndjson-set'),
+      (async () => {
+        if (evFileSink) {
+          evFileSink.remove();
+          await evFileSink.sink.close();
+          evFileSink = undefined;
+        }
+        if (on) {
+          const sink = pinoSink(path.join(tracedDir, `ev-${n}.ndjson`));
+          evFileSink = { sink, remove: tracer.addSink(sink) };
+        }
+      })(),
+    ]);
+  };
   const plain = { evse, state, tracer };
-  const withNdjson = { evse: tracedEvse, state: traced.state, tracer: traced.tracer };
-  const stacks = { full: { ...plain, loopDelayMs: 0 }, traced: { ...withNdjson, loopDelayMs: 0 }, paced: { ...plain, loopDelayMs: PACED_LOOP_MS }, 'paced-traced': { ...withNdjson, loopDelayMs: PACED_LOOP_MS } };
+  const stacks = { full: { ...plain, loopDelayMs: 0 }, traced: { ...plain, loopDelayMs: 0, ndjson: true }, paced: { ...plain, loopDelayMs: PACED_LOOP_MS }, 'paced-traced': { ...plain, loopDelayMs: PACED_LOOP_MS, ndjson: true } };
   const codec = getCodec('iso2');
   const reqDoc = state.last.CurrentDemandReq;
   const reqBytes = codec.encode(reqDoc);
@@ -360,7 +378,8 @@ async function single(pki) {
       return;
     }
     // one session of blockWarmup + n CurrentDemand cycles; counted after the warm-up, to its end
-    const { evse, state, tracer, loopDelayMs } = stacks[v];
+    const { evse, state, tracer, loopDelayMs, ndjson } = stacks[v];
+    if (ndjson) await ndjsonFiles(true);
     let cpu0;
     let gcStop;
     const ev = new BenchEv(control, SINGLE.blockWarmup + n, () => {
@@ -381,6 +400,7 @@ async function single(pki) {
     if (stop) await stop(files.ev);
     const w = await evse.child.call({ type: 'window-end', ...(stop ? { profileFile: files.evse } : {}) }, 'window');
     if (stop) profiles[v === 'full' ? 'single' : `single-${v}`] = files;
+    if (ndjson) await ndjsonFiles(false);
     if (!summary.ok) throw new Error(`CurrentDemand session failed: ${summary.error}`);
     r.evseCpuUs += w.cpuMs * 1000;
     addGc(gc.evse, w.gc);
@@ -391,7 +411,7 @@ async function single(pki) {
   const ticks0 = machineTicks();
   const t0 = performance.now();
   /** CPU time of all four processes, µs */
-  const ourCpu = async () => cpuUs(process.cpuUsage()) + (await echo.cpu()) + (await layers.cpu()) + (await evse.child.cpu()) + (await tracedEvse.child.cpu());
+  const ourCpu = async () => cpuUs(process.cpuUsage()) + (await echo.cpu()) + (await layers.cpu()) + (await evse.child.cpu());
   let ourCpuUs = -(await ourCpu());
   for (let round = 0; round < SINGLE.rounds; round++) {
     progress(`one session: round ${round + 1} of ${SINGLE.rounds}`);
@@ -404,9 +424,8 @@ async function single(pki) {
 
   socket.destroy();
   await Promise.all([v2gtpConn.close(), exiConn.close()]);
-  await Promise.all([echo.shutdown(), layers.shutdown(), evse.child.shutdown(), tracedEvse.child.shutdown()]);
+  await Promise.all([echo.shutdown(), layers.shutdown(), evse.child.shutdown()]);
   await tracer.close();
-  await traced.tracer.close();
   const out = {};
   for (const v of variants) {
     const r = res[v];

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemorySink, Tracer, pinoSink } from '../src/index.js';
+import { MemorySink, Tracer, ndjsonBatcher, pinoSink, type TraceEvent } from '../src/index.js';
 
 describe('Tracer', () => {
   it('stamps wall and sim time, actor and link on every message event', () => {
@@ -27,5 +27,40 @@ describe('Tracer', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ actor: 'ev', message: 'SessionStopReq', body: { Header: { TimeStamp: '18446744073709551615' } } });
     expect(lines[1]!.message).toBe('SessionStopRes');
+  });
+});
+
+describe('ndjsonBatcher', () => {
+  const event = (message: string): TraceEvent => ({ ts: 1, actor: 'ev', link: 'ev-evse', protocol: 'iso15118-2', direction: 'tx', message }) as TraceEvent;
+  const lines = (writes: string[]): string[] => writes.join('').trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message);
+
+  it('by default writes one batch when the event loop is next idle', async () => {
+    const writes: string[] = [];
+    const b = ndjsonBatcher((t) => writes.push(t));
+    b.push(event('A'));
+    b.push(event('B'));
+    expect(writes).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toHaveLength(1);
+    expect(lines(writes)).toEqual(['A', 'B']);
+  });
+
+  it('with maxDelayMs writes once after the delay, at once when maxEvents are queued, and flush() writes the rest', async () => {
+    const writes: string[] = [];
+    const b = ndjsonBatcher((t) => writes.push(t), { maxDelayMs: 50, maxEvents: 3 });
+    b.push(event('A'));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(writes).toEqual([]); // not at the next idle turn: the write waits for the delay
+    await new Promise((r) => setTimeout(r, 80));
+    expect(lines(writes)).toEqual(['A']);
+    b.push(event('B'));
+    b.push(event('C'));
+    b.push(event('D')); // the third queued event: written at once
+    expect(writes).toHaveLength(2);
+    b.push(event('E'));
+    b.flush();
+    expect(lines(writes)).toEqual(['A', 'B', 'C', 'D', 'E']);
+    b.flush(); // nothing queued: no empty write
+    expect(writes).toHaveLength(3);
   });
 });
