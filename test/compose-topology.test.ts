@@ -202,7 +202,9 @@ describe.skipIf(netnsProblem !== undefined)(`the compose topology in network nam
     const runner = run(h.runner, s.runner, { ...common, V2XSIM_OUT: join(tmp, 'out') }, ['--once']);
     const code = await Promise.race([runner.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 180_000))]);
     const text = runner.out.text;
-    expect(code, text).toBe(0);
+    // on a failure, what the services said too (the last lines of each)
+    const tail = (name: string, t: string): string => `\n--- ${name} ---\n${t.split('\n').slice(-40).join('\n')}`;
+    expect(code, text + tail('scsp', scsp.out.text) + tail('csms', csms.out.text) + evses.map((e, i) => tail(`evse-${i + 1}`, e.out.text)).join('')).toBe(0);
     expect(text).toMatch(/evses=2/);
     expect(text).toMatch(/✓ pass 1: demo-v1g \(ev-v1g-\d\)/);
     expect(text).toMatch(/✓ pass 1: demo-v2g \(ev-v2g-\d\)/);

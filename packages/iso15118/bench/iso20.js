@@ -7,48 +7,16 @@
 //   2. concurrency: N DC_BPT sessions each cycling DC_ChargeLoop every 90–110 ms, N ramped up, a
 //      step kept while the round-trip p99 stays under the SECC performance time of DC_ChargeLoop
 //      (250 ms, ISO 15118-20 Table 217) and no session fails.
-import { fork } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runEvccSession } from '../../ev/dist/index.js';
 import { Tracer } from '../../trace/dist/index.js';
 import { TLS_ISO15118_20, generatePki, leafChainPem, seccPerformanceTime } from '../dist/index.js';
+import { spawnChild } from './children.js';
 import { BenchEv } from './ports.js';
 import { BenchEv20 } from './ports20.js';
 import { percentiles } from './stats.js';
 
-/** Forks the -20 EVSE child; `call(msg, replyType)` sends and waits for the reply of that type. */
-function spawnEvse20() {
-  const proc = fork(new URL('./evse20-server.js', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map();
-  proc.on('message', (m) => {
-    const w = waiting.get(m.type);
-    if (w) {
-      waiting.delete(m.type);
-      w(m);
-    }
-  });
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  const call = (msg, replyType) =>
-    Promise.race([
-      new Promise((resolve) => {
-        waiting.set(replyType, resolve);
-        proc.send(msg);
-      }),
-      exited.then((code) => {
-        throw new Error(`evse20-server.js exited (${code}) before answering ${msg.type}`);
-      }),
-    ]);
-  return {
-    call,
-    send: (msg) => proc.send(msg),
-    async shutdown() {
-      const reply = await Promise.race([call({ type: 'shutdown' }, 'bye'), sleep(10_000).then(() => undefined)]);
-      await Promise.race([exited, sleep(5_000)]);
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill();
-      return reply;
-    },
-  };
-}
+const spawnEvse20 = () => spawnChild('./evse20-server.js');
 
 const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
 const rounded = (p, d) => ({ n: p.n, p50: round(p.p50, d), p90: round(p.p90, d), p99: round(p.p99, d), max: round(p.max, d) });

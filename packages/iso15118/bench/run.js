@@ -42,7 +42,6 @@
 // See docs/iso15118-performance.md for the method and the figures on the reference machine.
 //
 // Runs against the built packages (../dist, ../../evse/dist, …), so build first: `pnpm exec tsc -b`.
-import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +54,7 @@ import { Tracer, pinoSink } from '../../trace/dist/index.js';
 import { TLS_ISO15118_2, V2gtpPayloadType, connectToSecc, generatePki, leafChainPem } from '../dist/index.js';
 import { BenchEv } from './ports.js';
 import { watchGc } from './gc.js';
+import { spawnChild } from './children.js';
 import { iso20Bench } from './iso20.js';
 import { formatSummary, startProfile, summarizeProfile } from './profile.js';
 import { percentiles } from './stats.js';
@@ -119,44 +119,7 @@ const cpuUs = (u) => u.user + u.system;
 // ---------------------------------------------------------------------------------------------
 // children
 
-/** Forks a bench child; `call(msg, replyType)` sends and waits for the reply of that type. */
-function spawn(script) {
-  const proc = fork(new URL(script, import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map();
-  proc.on('message', (m) => {
-    const w = waiting.get(m.type);
-    if (w) {
-      waiting.delete(m.type);
-      w(m);
-    }
-  });
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  const call = (msg, replyType) =>
-    Promise.race([
-      new Promise((resolve) => {
-        waiting.set(replyType, resolve);
-        proc.send(msg);
-      }),
-      exited.then((code) => {
-        throw new Error(`${script} exited (${code}) before answering ${msg.type}`);
-      }),
-    ]);
-  return {
-    send: (msg) => proc.send(msg),
-    call,
-    /** the child's CPU time so far, µs */
-    cpu: async () => cpuUs((await call({ type: 'cpu' }, 'cpu')).usage),
-    /** asks the child to stop; returns its last word ({ type: 'bye', … }) */
-    async shutdown() {
-      const bye = new Promise((resolve) => waiting.set('bye', resolve));
-      proc.send({ type: 'shutdown' });
-      const reply = await Promise.race([bye, exited.then(() => undefined), sleep(10_000).then(() => undefined)]);
-      await Promise.race([exited, sleep(5_000)]);
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill();
-      return reply;
-    },
-  };
-}
+const spawn = spawnChild;
 
 // ---------------------------------------------------------------------------------------------
 // 0. how much of the machine this process gets
