@@ -525,9 +525,9 @@ describe('optimiser: the greedy fast path (V1G) equals the LP', () => {
     expectSameOptimum(r, await optimise(request(c), { solver: 'lp' }));
   });
 
-  it('V2G, a minimum charge power, a usable discharge: the LP or MILP, never the greedy plan', async () => {
+  it('V2G, a minimum charge power, a usable discharge: the min-cost flow or the MILP, never the greedy plan', async () => {
     const v2g = await optimise(request({ prices: [0.1, 0.3], needWh: 5_000, maxChargeW: 11_000, maxDischargeW: 5_000, rte: 0.9, battery: { capacityWh: 60_000, socPercent: 50 }, v2g: true }));
-    expect(v2g.method).toBe('lp');
+    expect(v2g.method).toBe('flow');
     const min = await optimise(request({ prices: [0.1, 0.3], needWh: 5_000, maxChargeW: 11_000, minChargeW: 2_000, v2g: false }));
     expect(min.method).toBe('milp');
   });

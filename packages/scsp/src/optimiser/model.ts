@@ -18,6 +18,9 @@
 //   i.e. export > import/RTE, or where minimum powers make netting them impossible; elsewhere an
 //   optimum never needs both (see netting in optimise.ts).
 // Cost = Σ (p_i·c_i − e_i·d_i)·h_i / 1000.
+// Solved by GLPK (glpk.ts), or without it where the structure allows, with the same optimum: the
+// greedy plan (greedy.ts, charge only) and the min-cost flow (flow.ts, no binaries), which take
+// their bounds and costs from energyBounds and the cost functions here.
 import type { OptimiseRequest, Slot } from './types.js';
 
 export interface LinearVar {
@@ -103,25 +106,73 @@ export function modelBasis(req: OptimiseRequest, slots: Slot[]): ModelBasis {
 }
 
 /**
+ * The cost objective per Wh of charge in slot i (currency, unscaled): the import price, plus a
+ * tiny preference for earlier charging among equally cheap slots (1e-9·i/n per Wh).
+ */
+export function chargeCostPerWh(m: ModelBasis, i: number): number {
+  return m.slots[i].importPrice / 1000 + 1e-9 * (i / Math.max(1, m.slots.length));
+}
+
+/**
+ * The cost objective per Wh discharged at the grid in slot i (currency, unscaled): minus the
+ * export price, plus a tiny cost (1e-8 per Wh) against discharges that gain nothing (cycles at a
+ * zero spread would only use up the V2X budget).
+ */
+export function dischargeCostPerWh(m: ModelBasis, i: number): number {
+  return -m.slots[i].exportPrice / 1000 + 1e-8;
+}
+
+export type CostObjective = { kind: 'cost'; needWh: number; upperWh: number };
+
+/**
+ * Bounds on the net energy e_k after slots 1..n (index k − 1), Wh, as the model states them
+ * (±Infinity: none).
+ */
+export function energyBounds(m: ModelBasis, objective: CostObjective | { kind: 'energy' }): { lb: number[]; ub: number[] } {
+  const n = m.slots.length;
+  const anyDischarge = m.usableDischargeW.some((w) => w > 0);
+  const lbs: number[] = [];
+  const ubs: number[] = [];
+  let reachable = 0;
+  for (let k = 1; k <= n; k++) {
+    reachable += m.usableChargeW[k - 1] * m.hours[k - 1];
+    const last = k === n;
+    let lb = -Infinity;
+    let ub = Infinity;
+    if (m.s0 !== undefined) {
+      const lower = Math.min(m.minWh ?? 0, m.s0 + reachable) - m.s0;
+      const upper = m.upperWh! - m.s0;
+      if (last && objective.kind === 'cost') {
+        // a need at the battery's headroom can come out a rounding above it (SoC in %): never lb > ub
+        ub = Math.min(upper, objective.upperWh);
+        lb = Math.min(Math.max(lower, objective.needWh), ub);
+      } else [lb, ub] = [lower, upper];
+    } else if (anyDischarge || last) {
+      // battery unknown: never below what was there at the start; never above the need
+      if (objective.kind === 'cost') ub = objective.upperWh;
+      lb = last && objective.kind === 'cost' ? objective.needWh : 0;
+    }
+    lbs.push(lb);
+    ubs.push(ub);
+  }
+  return { lb: lbs, ub: ubs };
+}
+
+/**
  * The model. `objective` 'cost' minimises the cost with need ≤ E_n ≤ upper; 'energy' maximises
  * E_n (the most the limits allow, for an infeasible need).
  */
-export function buildModel(m: ModelBasis, objective: { kind: 'cost'; needWh: number; upperWh: number } | { kind: 'energy' }): LinearModel {
+export function buildModel(m: ModelBasis, objective: CostObjective | { kind: 'energy' }): LinearModel {
   const n = m.slots.length;
   const vars: LinearVar[] = [];
   const rows: LinearRow[] = [];
   let integer = false;
   const anyDischarge = m.usableDischargeW.some((w) => w > 0);
   for (let i = 0; i < n; i++) {
-    const s = m.slots[i];
     const h = m.hours[i];
-    // a tiny preference for earlier charging among equally cheap slots, and against discharges
-    // that gain nothing (cycles at a zero spread would only use up the V2X budget)
-    const tieC = 1e-9 * (i / Math.max(1, n)) * h;
-    const tieD = 1e-8 * h;
     // the energy objective is e_n itself (below)
-    const cCost = objective.kind === 'cost' ? ((s.importPrice * h) / 1000 + tieC) * COST_SCALE : 0;
-    const dCost = objective.kind === 'cost' ? ((-s.exportPrice * h) / 1000 + tieD) * COST_SCALE : 0;
+    const cCost = objective.kind === 'cost' ? chargeCostPerWh(m, i) * h * COST_SCALE : 0;
+    const dCost = objective.kind === 'cost' ? dischargeCostPerWh(m, i) * h * COST_SCALE : 0;
     vars.push({ name: `c${i}`, lb: 0, ub: m.usableChargeW[i], cost: cCost });
     if (anyDischarge) vars.push({ name: `d${i}`, lb: 0, ub: m.usableDischargeW[i], cost: dCost });
     const canC = m.usableChargeW[i] > 0;
@@ -149,27 +200,11 @@ export function buildModel(m: ModelBasis, objective: { kind: 'cost'; needWh: num
   // the net energy after k slots as a state variable e_k, with e_k = e_{k−1} + c·h − d·h/RTE: a
   // sparse model (4 terms a row rather than up to 2k), about four times faster to solve than the
   // same bounds on Σ_{i<k} rows
-  let reachable = 0;
+  const bounds = energyBounds(m, objective);
   for (let k = 1; k <= n; k++) {
-    reachable += m.usableChargeW[k - 1] * m.hours[k - 1];
     const last = k === n;
-    let lb = -Infinity;
-    let ub = Infinity;
-    if (m.s0 !== undefined) {
-      const lower = Math.min(m.minWh ?? 0, m.s0 + reachable) - m.s0;
-      const upper = m.upperWh! - m.s0;
-      if (last && objective.kind === 'cost') {
-        // a need at the battery's headroom can come out a rounding above it (SoC in %): never lb > ub
-        ub = Math.min(upper, objective.upperWh);
-        lb = Math.min(Math.max(lower, objective.needWh), ub);
-      } else [lb, ub] = [lower, upper];
-    } else if (anyDischarge || last) {
-      // battery unknown: never below what was there at the start; never above the need
-      if (objective.kind === 'cost') ub = objective.upperWh;
-      lb = last && objective.kind === 'cost' ? objective.needWh : 0;
-    }
     const cost = objective.kind === 'energy' && last ? 1 : 0;
-    vars.push({ name: `e${k}`, lb, ub, cost });
+    vars.push({ name: `e${k}`, lb: bounds.lb[k - 1], ub: bounds.ub[k - 1], cost });
     const terms: [string, number][] = [[`e${k}`, 1], [`c${k - 1}`, -m.hours[k - 1]]];
     if (anyDischarge) terms.push([`d${k - 1}`, m.hours[k - 1] / m.rte]);
     if (k > 1) terms.push([`e${k - 1}`, -1]);

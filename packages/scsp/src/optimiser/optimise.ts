@@ -4,10 +4,13 @@
 //      be met and the schedule is a best effort for that much energy;
 //   2. the least cost for the (possibly reduced) need.
 // Method: a linear programme (GLPK simplex), exact for this problem; binaries only for minimum
-// powers and where simultaneous charge and discharge could pay (see model.ts). Where the LP has
-// only charge powers and no minimum (V1G), filling the cheapest slots first is exact and about a
-// thousand times faster: the greedy plan (greedy.ts) answers there, with the LP's optimum.
+// powers and where simultaneous charge and discharge could pay (see model.ts). Two exact fast
+// paths give the LP's optimum without GLPK: where the LP has only charge powers and no minimum
+// (V1G), filling the cheapest slots first (the greedy plan, greedy.ts); where it has a usable
+// discharge and no binaries (V2G), a min-cost flow (flow.ts), which falls back to GLPK when it
+// finds no feasible flow or gives up. `solver: 'lp'` always takes GLPK, to compare.
 import { solveModel, type Solution, type SolveOptions } from './glpk.js';
+import { flowApplies, solveFlow } from './flow.js';
 import { greedyApplies, greedyPowers } from './greedy.js';
 import { buildModel, modelBasis, mostEnergyWh, type ModelBasis } from './model.js';
 import { buildSlots } from './slots.js';
@@ -34,6 +37,10 @@ function powers(m: ModelBasis, sol: Solution): { c: number[]; d: number[] } {
   const off = (name: string): boolean => name in sol.values && sol.values[name] < 0.5;
   const c = m.slots.map((_, i) => (off(`y${i}`) ? 0 : clean(sol.values[`c${i}`], m.usableChargeW[i])));
   const d = m.slots.map((_, i) => (off(`z${i}`) ? 0 : clean(sol.values[`d${i}`], m.usableDischargeW[i])));
+  return netted(m, c, d);
+}
+
+function netted(m: ModelBasis, c: number[], d: number[]): { c: number[]; d: number[] } {
   if (!m.exclusive) {
     // where both run in one slot (a tie of the LP), keep only the net flow: same battery energy
     // at the slot's end, no worse cost (export ≤ import/RTE there), less of every limit used
@@ -64,7 +71,8 @@ function periodsOf(slots: Slot[], power: number[]): SchedulePeriod[] {
 export interface OptimiseOptions extends SolveOptions {
   /**
    * 'auto' (default): the greedy plan where it is exact (charge only, no minimum charge power),
-   * the LP/MILP elsewhere; 'lp': always the LP/MILP (to check one against the other)
+   * the min-cost flow where it is (a usable discharge, no binaries), the LP/MILP elsewhere;
+   * 'lp': always the LP/MILP through GLPK (to check one against the other)
    */
   solver?: 'auto' | 'lp';
 }
@@ -84,6 +92,27 @@ function planGreedy(req: OptimiseRequest, m: ModelBasis): Plan {
   return { c: greedyPowers(m, needWh), d: m.slots.map(() => 0), maxAchievableWh, feasible, method: 'greedy' };
 }
 
+/** The need to plan for (the most energy when it cannot be met), and the upper bound of E_n. */
+function target(req: OptimiseRequest, m: ModelBasis, maxAchievableWh: number): { feasible: boolean; needWh: number; upperWh: number } {
+  const feasible = req.energyNeedWh <= maxAchievableWh + ENERGY_TOLERANCE_WH;
+  const needWh = feasible ? Math.min(req.energyNeedWh, maxAchievableWh) : maxAchievableWh;
+  return { feasible, needWh, upperWh: m.s0 !== undefined ? m.upperWh! - m.s0 : needWh };
+}
+
+/**
+ * The min-cost flow (flow.ts), where the LP has no binaries and a usable discharge (V2G);
+ * undefined when it finds no feasible flow or gives up: the LP then decides (its fallbacks too).
+ */
+function planFlow(req: OptimiseRequest, m: ModelBasis): Plan | undefined {
+  const maxAchievableWh = mostEnergyWh(m)!;
+  const { feasible, needWh, upperWh } = target(req, m, maxAchievableWh);
+  let flow = solveFlow(m, { kind: 'cost', needWh, upperWh: Math.max(upperWh, needWh) });
+  // the most energy missed by rounding: a hair less, as planLp does
+  if (flow.status === 'infeasible' && needWh >= maxAchievableWh - ENERGY_TOLERANCE_WH) flow = solveFlow(m, { kind: 'cost', needWh: needWh - ENERGY_TOLERANCE_WH / 2, upperWh: Math.max(upperWh, needWh) });
+  if (flow.status !== 'optimal') return undefined;
+  return { ...netted(m, flow.chargeW, flow.dischargeW), maxAchievableWh, feasible, method: 'flow' };
+}
+
 async function planLp(req: OptimiseRequest, m: ModelBasis, notes: string[], opts: SolveOptions): Promise<Plan> {
   // the first solve only where the most energy has no closed form (a minimum charge power)
   let maxAchievableWh = mostEnergyWh(m);
@@ -92,9 +121,7 @@ async function planLp(req: OptimiseRequest, m: ModelBasis, notes: string[], opts
     if (most.status !== 'optimal' && most.status !== 'feasible') throw new OptimiserError(`the schedule problem has no solution (${most.status}): the battery bounds cannot be kept`);
     maxAchievableWh = Math.max(0, most.objective);
   }
-  const feasible = req.energyNeedWh <= maxAchievableWh + ENERGY_TOLERANCE_WH;
-  const needWh = feasible ? Math.min(req.energyNeedWh, maxAchievableWh) : maxAchievableWh;
-  const upperWh = m.s0 !== undefined ? m.upperWh! - m.s0 : needWh;
+  const { feasible, needWh, upperWh } = target(req, m, maxAchievableWh);
   let costModel = buildModel(m, { kind: 'cost', needWh, upperWh: Math.max(upperWh, needWh) });
   let best = await solveModel(costModel, opts);
   if (failed(best) && needWh >= maxAchievableWh - ENERGY_TOLERANCE_WH) {
@@ -121,7 +148,8 @@ export async function optimise(req: OptimiseRequest, opts: OptimiseOptions = {})
   if (m.s0 !== undefined && m.minWh !== undefined && m.s0 < m.minWh) notes.push('the battery is below its minimum SoC: it is charged there first');
   if (req.discharge && m.s0 === undefined && m.usableDischargeW.some((w) => w > 0)) notes.push('battery unknown: discharging only energy charged in this session, never above the need');
 
-  const { c, d, maxAchievableWh, feasible, method } = opts.solver !== 'lp' && greedyApplies(m) ? planGreedy(req, m) : await planLp(req, m, notes, opts);
+  const auto = opts.solver !== 'lp';
+  const { c, d, maxAchievableWh, feasible, method } = auto && greedyApplies(m) ? planGreedy(req, m) : ((auto && flowApplies(m) ? planFlow(req, m) : undefined) ?? (await planLp(req, m, notes, opts)));
   const slotPowerW = c.map((ci, i) => ci - d[i]);
   let chargedWh = 0;
   let dischargedWh = 0;

@@ -13,13 +13,13 @@ export function priceHorizon(prices: PriceSeries): number {
   return last.start + step;
 }
 
-function stepAt<T extends { start: number }>(steps: readonly T[], t: number): T | undefined {
-  let found: T | undefined;
-  for (const s of steps) {
-    if (s.start <= t) found = s;
-    else break;
-  }
-  return found;
+/** The step in force at t (none before the first), for ascending t from one call to the next. */
+function cursor<T extends { start: number }>(steps: readonly T[]): (t: number) => T | undefined {
+  let k = -1;
+  return (t) => {
+    while (k + 1 < steps.length && steps[k + 1].start <= t) k++;
+    return k >= 0 ? steps[k] : undefined;
+  };
 }
 
 export function checkRequest(req: OptimiseRequest): void {
@@ -88,10 +88,13 @@ export function buildSlots(req: OptimiseRequest): { slots: Slot[]; notes: string
   if (req.departure > horizon) notes.push(`prices end at ${new Date(horizon).toISOString()}: the last price is held until departure`);
   const evDischarge = req.discharge ? (req.ev.maxDischargeW ?? 0) : 0;
   const slots: Slot[] = [];
+  // the slots ascend: the steps in force are found by cursors moving forwards (linear, not n²)
+  const priceAt = cursor(prices);
+  const capAt = cursor(req.capacity ?? []);
   for (let i = 0; i < bounds.length - 1; i++) {
     const start = bounds[i];
-    const price: PricePoint = stepAt(prices, start) ?? prices[0];
-    const cap: LimitStep | undefined = req.capacity ? stepAt(req.capacity, start) : undefined;
+    const price: PricePoint = priceAt(start) ?? prices[0];
+    const cap: LimitStep | undefined = req.capacity ? capAt(start) : undefined;
     const capW = cap?.maxW ?? Infinity;
     slots.push({
       start,

@@ -103,10 +103,11 @@ export interface ScheduleResult {
   feasible: boolean;
   /**
    * greedy: the cheapest slots filled first (charge only, no minimum charge power: exact there, the
-   * LP's optimum); lp: a linear programme (exact); milp: with on/off variables for minimum powers or
-   * simultaneous charge and discharge
+   * LP's optimum); flow: min-cost flow, exact: the LP's optimum (V2G without minimum powers, where
+   * a charge and a discharge at once never pay); lp: a linear programme (exact); milp: with on/off
+   * variables for minimum powers or simultaneous charge and discharge
    */
-  method: 'greedy' | 'lp' | 'milp';
+  method: 'greedy' | 'flow' | 'lp' | 'milp';
   start: number;
   end: number;
   periods: SchedulePeriod[];
