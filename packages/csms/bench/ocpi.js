@@ -6,13 +6,15 @@
 //                                   the station (OCPP SetChargingProfile) and POSTs the result to the
 //                                   party's response_url
 //
-//   node packages/csms/bench/ocpi.js [--connections N] [--seconds S] [--quick] [--json] [--check]
+//   node packages/csms/bench/ocpi.js [--connections N] [--seconds S] [--quick] [--json] [--check] [--profile DIR]
 //
 //   --connections N  concurrent HTTP/1.1 connections, one request outstanding each (default 32)
 //   --seconds S      length of the measured phase (default 8; --quick: 3)
 //   --quick          a smoke run: fewer stations, a short phase
 //   --json           print the results as JSON
 //   --check          exit 1 when the target is missed (otherwise 0: it is a report)
+//   --profile DIR    run the CSMS with `node --cpu-prof --cpu-prof-dir DIR` (its .cpuprofile is written when
+//                    it exits) and write DIR/phase-<pid>.json, the measured phase on the profile's clock
 //
 // Setup: the CSMS runs as the real CLI process (security profile 0, policy none, OCPI on a free
 // port); 25 OCPP 2.0.1 stations (plain `ws` clients, frames by hand, answering every CALL) each
@@ -23,7 +25,7 @@
 // Runs against the built packages (packages/cli/dist, ../dist), so build first: `pnpm exec tsc -b`.
 /* global setInterval, clearInterval, fetch */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,9 +44,13 @@ const value = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const usage = 'usage: node packages/csms/bench/ocpi.js [--connections N] [--seconds S] [--quick] [--json] [--check]';
+const usage = 'usage: node packages/csms/bench/ocpi.js [--connections N] [--seconds S] [--quick] [--json] [--check] [--profile DIR]';
 for (const [i, a] of args.entries()) {
-  if (a.startsWith('--') && !['--connections', '--seconds', '--quick', '--json', '--check'].includes(a)) {
+  if (a === '--profile' && (!args[i + 1] || args[i + 1].startsWith('--'))) {
+    console.error(`--profile needs a directory\n${usage}`);
+    process.exit(2);
+  }
+  if (a.startsWith('--') && !['--connections', '--seconds', '--quick', '--json', '--check', '--profile'].includes(a)) {
     console.error(`unknown option ${a}\n${usage}`);
     process.exit(2);
   }
@@ -57,6 +63,8 @@ const quick = flag('--quick');
 const TARGET = 5_000;
 const CONNECTIONS = value('--connections', 32);
 const SECONDS = value('--seconds', quick ? 3 : 8);
+const PROFILE_DIR = args.includes('--profile') ? path.resolve(args[args.indexOf('--profile') + 1]) : undefined;
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 const STATIONS = quick ? 10 : 25;
 const EVSES = 2;
 const PAGE = 10;
@@ -69,9 +77,10 @@ const log = (s) => {
   if (!flag('--json')) console.log(s);
 };
 const round = (v, d) => Math.round(v * 10 ** d) / 10 ** d;
+/** CPU time of a process so far, in clock ticks (1/100 s): user and system (the kernel's, e.g. socket writes) */
 const cpuTicks = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);
+  return { user: Number(f[11]), sys: Number(f[12]) };
 };
 const percentile = (xs, p) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : 0);
 
@@ -150,7 +159,7 @@ async function startCsms(data) {
   const cli = path.join(root, 'packages/cli/bin/v2xsim.js');
   const csms = spawn(
     process.execPath,
-    [cli, 'csms', '--port', '0', '--control-port', '0', '--data', data, '--security-profile', '0', '--accept-unknown', '--accept-any-token', '--policy', 'none', '--ocpi-port', '0', '--ocpi-party', 'NL*CPO'],
+    [...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []), cli, 'csms', '--port', '0', '--control-port', '0', '--data', data, '--security-profile', '0', '--accept-unknown', '--accept-any-token', '--policy', 'none', '--ocpi-port', '0', '--ocpi-party', 'NL*CPO'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -193,6 +202,23 @@ async function startParty() {
   return { platform, results };
 }
 
+/**
+ * A response body as JSON. The CSMS answers a page asked for again within the same second with the
+ * same bytes: a body equal byte for byte to one parsed lately is not parsed again (the load
+ * generator shares the two cores with the CSMS), and is checked as every other.
+ */
+const parsedBodies = new Map();
+function parseBody(bytes) {
+  const same = parsedBodies.get(bytes.length) ?? [];
+  for (const e of same) if (bytes.equals(e.bytes)) return e.body;
+  const body = JSON.parse(bytes.toString('utf8'));
+  same.unshift({ bytes, body });
+  if (same.length > 8) same.pop();
+  if (parsedBodies.size > 64) parsedBodies.clear();
+  parsedBodies.set(bytes.length, same);
+  return body;
+}
+
 /** One worker: one request at a time, round the mix, until `end`. */
 async function worker(pool, w, ctx) {
   let i = w * 7;
@@ -222,7 +248,7 @@ async function worker(pool, w, ctx) {
         headers: { authorization: ctx.auth, 'x-request-id': `${w}-${i}`, 'x-correlation-id': `${w}-${i}`, accept: 'application/json', 'ocpi-from-country-code': 'NL', 'ocpi-from-party-id': 'BEN', 'ocpi-to-country-code': 'NL', 'ocpi-to-party-id': 'CPO', ...(req.body ? { 'content-type': 'application/json' } : {}) },
         ...(req.body ? { body: req.body } : {}),
       });
-      const body = await res.body.json();
+      const body = parseBody(Buffer.from(await res.body.arrayBuffer()));
       const ok = res.statusCode === 200 && body.status_code === 1000 && (kind !== 'profile' || body.data?.result === 'ACCEPTED');
       const s = ctx.stats[kind];
       if (ok) {
@@ -286,10 +312,19 @@ async function main() {
     const cpu0 = cpuTicks(csms.pid);
     const own0 = process.cpuUsage();
     const t0 = performance.now();
+    const hr0 = process.hrtime.bigint();
     ctx.end = t0 + SECONDS * 1000;
     await Promise.all(Array.from({ length: CONNECTIONS }, (_, w) => worker(pool, w, ctx)));
     const elapsed = (performance.now() - t0) / 1000;
-    const csmsCpuS = (cpuTicks(csms.pid) - cpu0) / 100;
+    const hr1 = process.hrtime.bigint();
+    const cpu1 = cpuTicks(csms.pid);
+    const csmsCpuS = (cpu1.user + cpu1.sys - cpu0.user - cpu0.sys) / 100;
+    const csmsSysS = (cpu1.sys - cpu0.sys) / 100;
+    // the measured phase on the profile's clock (CLOCK_MONOTONIC, µs), to look at that part only
+    // (and of this process, for `node --cpu-prof --cpu-prof-dir DIR packages/csms/bench/ocpi.js --profile DIR`)
+    if (PROFILE_DIR) {
+      for (const pid of [csms.pid, process.pid]) writeFileSync(path.join(PROFILE_DIR, `phase-${pid}.json`), JSON.stringify({ pid, startUs: Number(hr0 / 1000n), endUs: Number(hr1 / 1000n) }));
+    }
     const csmsCores = csmsCpuS / elapsed;
     const own = process.cpuUsage(own0);
     const benchCores = (own.user + own.system) / 1e6 / elapsed;
@@ -310,6 +345,7 @@ async function main() {
     results.csmsCpuCores = round(csmsCores, 2);
     // what the machine's load does not change much: the CSMS's CPU time per request served
     results.csmsCpuMsPerRequest = round((csmsCpuS * 1000) / Math.max(1, served), 3);
+    results.csmsKernelShare = round(csmsSysS / Math.max(0.01, csmsCpuS), 2);
     results.requestsPerCsmsCoreS = round(served / Math.max(0.01, csmsCpuS), 0);
     results.loadGeneratorCores = round(benchCores, 2);
     results.machineLoad = round(os.loadavg()[0], 2);
@@ -326,7 +362,7 @@ async function main() {
     }
     log(`  total: ${served} requests in ${elapsed.toFixed(1)} s = ${results.requestsPerS} requests/s (p50 ${results.p50Ms} ms, p99 ${results.p99Ms} ms, ${failed} failed)`);
     log(
-      `  CPU: CSMS ${results.csmsCpuCores} cores = ${results.csmsCpuMsPerRequest} ms per request (${results.requestsPerCsmsCoreS} requests per CSMS core-second); ` +
+      `  CPU: CSMS ${results.csmsCpuCores} cores = ${results.csmsCpuMsPerRequest} ms per request (${results.requestsPerCsmsCoreS} requests per CSMS core-second, ${Math.round(results.csmsKernelShare * 100)} % in the kernel); ` +
         `load generator + stations + party ${results.loadGeneratorCores} cores; machine load ${results.machineLoad}`,
     );
     log(`  charging-profile results POSTed to the party: ${results.profileResults.received}/${expected} (${results.profileResults.accepted} ACCEPTED); SetChargingProfile at the stations: ${results.setChargingProfilesAtStations}`);

@@ -115,6 +115,8 @@ export class OcpiCpo {
   private closed = false;
   /** the Locations and Sessions served to pulls, built again only when their data changed */
   private readonly pulls: PullCache;
+  /** OCPI session id → its station (for activeSession) */
+  private readonly sessionStations = new Map<string, string>();
   /** PullCache generation at which every active transaction last got its OCPI session */
   private sessionsEnsuredAt = -1;
   /** the site limit at the last look (null: not looked yet): a change caps the OCPI-set profiles again */
@@ -272,12 +274,12 @@ export class OcpiCpo {
   }
 
   /** locations(), each Location built again only when its station changed (pull-cache.ts) */
-  private pulledLocations(): Location[] {
+  private pulledLocations(): readonly Location[] {
     return this.pulls.list('locations', () => listStations(this.ctx.store).flatMap((s) => this.pulls.get(`L ${s.id}`, s.id, () => this.location(s.id)) ?? []));
   }
 
   /** sessions(), each Session built again only when its station, its token or the time changed */
-  private pulledSessions(): Session[] {
+  private pulledSessions(): readonly Session[] {
     // a new transaction comes with a station event: without one since the last look, none is new
     if (this.sessionsEnsuredAt !== this.pulls.generation) {
       for (const tx of listTransactions(this.ctx.store, { state: 'Active' })) this.sessionRecord(tx);
@@ -559,8 +561,19 @@ export class OcpiCpo {
     await this.pusher.send(peerId, `POST charging profile result ${result.result} to ${url}`, (c) => c.chargingProfiles.sender.result(url, result));
   }
 
+  /**
+   * The session and its transaction, for the charging-profile requests (each PUT, GET and DELETE):
+   * kept like a pulled object, read again when its station changed (a transaction that ends is a
+   * station event) or after PullCache's maxAgeMs. `rec` is as of then: read what OCPI set afresh.
+   */
   private activeSession(sessionId: string): { rec: OcpiSessionRecord; tx: TransactionRecord & { evseId: number } } | 'UNKNOWN_SESSION' | 'REJECTED' {
-    const found = this.sessionById(sessionId);
+    const stationId = this.sessionStations.get(sessionId);
+    const found = stationId === undefined ? this.sessionById(sessionId) : this.pulls.get(`A ${sessionId}`, stationId, () => this.sessionById(sessionId));
+    // an OCPI session id stands for one station's transaction for good
+    if (found && stationId === undefined) {
+      if (this.sessionStations.size >= 100_000) this.sessionStations.clear();
+      this.sessionStations.set(sessionId, found.rec.stationId);
+    }
     if (!found || found.tx.state !== 'Active' || found.tx.evseId === null) return 'UNKNOWN_SESSION';
     if (!this.ctx.server.connections.has(found.tx.stationId)) return 'REJECTED';
     return found as { rec: OcpiSessionRecord; tx: TransactionRecord & { evseId: number } };

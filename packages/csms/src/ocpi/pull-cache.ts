@@ -9,6 +9,10 @@
 //   - time: a Session's cost can depend on time (a TIME tariff component), and timestamps the
 //     station did not give are "now"; an object is never older than maxAgeMs of sim time.
 // Pushes never use it: they read the database afresh.
+//
+// Lists and their objects are frozen (deeply): a list never changes, a change gives a new list. So
+// @v2xsim/ocpi's pageOf cuts each page of a list once and the route serialises each page once
+// (pagination.ts, route.ts); the next change or maxAgeMs makes new lists, pages and JSON.
 
 /** more objects than this: start again (a bound on memory, far above a simulated site) */
 const MAX_ENTRIES = 100_000;
@@ -45,12 +49,12 @@ export class PullCache {
     return value;
   }
 
-  /** A whole list (every Location, every Session), kept while no station and nothing shared changed. */
-  list<T>(key: string, build: () => T[]): T[] {
+  /** A whole list (every Location, every Session), kept while no station and nothing shared changed; frozen, with its objects. */
+  list<T>(key: string, build: () => T[]): readonly T[] {
     const now = this.now();
-    const l = this.lists.get(key) as { value: T[]; changes: number; at: number } | undefined;
+    const l = this.lists.get(key) as { value: readonly T[]; changes: number; at: number } | undefined;
     if (l && l.changes === this.changes && Math.abs(now - l.at) < this.maxAgeMs) return l.value;
-    const value = build();
+    const value = deepFreeze(build());
     this.lists.set(key, { value, changes: this.changes, at: now });
     return value;
   }
@@ -75,4 +79,11 @@ export class PullCache {
   forget(key: string): void {
     this.entries.delete(key);
   }
+}
+
+/** Freezes `x` and everything in it (plain JSON-like data). */
+function deepFreeze<T>(x: T): T {
+  if (typeof x !== 'object' || x === null || Object.isFrozen(x)) return x;
+  for (const v of Object.values(x)) deepFreeze(v);
+  return Object.freeze(x);
 }

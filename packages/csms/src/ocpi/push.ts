@@ -14,7 +14,7 @@
 // A PATCH that got no answer may or may not have been applied (its charging periods appended):
 // that party gets the whole Session with PUT next, which is idempotent; a CDR POSTed again is
 // answered 409 by a receiver that has it. A retry is a new request with a new X-Request-ID.
-import { isRetryable, OcpiError, OcpiPushQueue, type CDR, type Location, type OcpiClient, type OcpiPeer, type OcpiPlatform, type PushResult, type Session } from '@v2xsim/ocpi';
+import { isRetryable, OcpiError, OcpiPushQueue, type CDR, type Location, type OcpiClient, type OcpiCredentialsStore, type OcpiPeer, type OcpiPlatform, type PushResult, type Session } from '@v2xsim/ocpi';
 import type { Tracer } from '@v2xsim/trace';
 import type { OcpiCpoConfig } from '../config.js';
 import type { OcpiSessionRecord } from './store.js';
@@ -76,6 +76,8 @@ export class CpoPusher {
   private readonly done = new Map<string, Set<string>>();
   /** per station: the database side of the station's changes, one after the other */
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** per party: a client for its stored record (client()) */
+  private readonly clients = new Map<string, { peer: Readonly<OcpiPeer>; client: OcpiClient }>();
 
   constructor(
     private readonly platform: OcpiPlatform,
@@ -137,11 +139,19 @@ export class CpoPusher {
     return this.queue.push(peerId, { name, run: async () => run(await this.client(peerId)) });
   }
 
-  /** the party as registered now (a token rotated during an outage counts); not registered: dropped */
+  /**
+   * the party as registered now (a token rotated during an outage counts); not registered: dropped.
+   * A client is kept per party while its stored record is the same object (SqliteCredentialsStore.peek).
+   */
   private async client(peerId: string): Promise<OcpiClient> {
-    const peer = await this.platform.store.get(peerId);
+    const store = this.platform.store as OcpiCredentialsStore & { peek?(id: string): Readonly<OcpiPeer> | undefined };
+    const peer = store.peek ? store.peek(peerId) : await store.get(peerId);
     if (peer?.status !== 'registered') throw new OcpiError(2000, `${peerId} is no longer registered: nothing to push`);
-    return this.platform.client(peerId);
+    const kept = this.clients.get(peerId);
+    if (kept?.peer === peer) return kept.client;
+    const client = await this.platform.client(peerId);
+    if (store.peek) this.clients.set(peerId, { peer, client });
+    return client;
   }
 
   /** one attempt at a request: a retryable failure throws (the lane tries the whole sync again), any other is reported and skipped */

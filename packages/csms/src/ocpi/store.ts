@@ -28,6 +28,14 @@ export class SqliteCredentialsStore implements OcpiCredentialsStore {
     return p && structuredClone(p);
   }
 
+  /**
+   * The peer as kept in memory, not copied: read it, never change it. A save or delete replaces
+   * the kept objects, so the same object means the same record (push.ts keeps a client per peer).
+   */
+  peek(id: string): Readonly<OcpiPeer> | undefined {
+    return this.all().find((x) => x.id === id);
+  }
+
   /** (the peer found is the one kept in memory: read it, never change it; save() a changed copy) */
   findByToken(token: string): { peer: OcpiPeer; kind: TokenKind } | undefined {
     for (const p of this.all()) {

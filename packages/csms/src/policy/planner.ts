@@ -135,6 +135,8 @@ export class Planner implements PlannerHooks {
   }
 
   private async plan(reason: string): Promise<void> {
+    // no policy and nothing kept per session: nothing to plan and nothing to drop
+    if (!this.policy && this.sent.size + this.setpoints.size + this.priority.size === 0) return;
     const ctx = this.ctx();
     const sessions = this.sessions();
     const active = new Set(sessions.map((s) => s.key));

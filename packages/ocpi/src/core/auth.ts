@@ -28,9 +28,25 @@ export interface AuthorizationCandidates {
   raw: string;
 }
 
+/** headers seen lately and what they stand for (a peer sends the same one with every request) */
+const parsedHeaders = new Map<string, Readonly<AuthorizationCandidates> | null>();
+const PARSED_HEADERS_MAX = 1024;
+
 /** Splits `Token <value>` into the token it may stand for; undefined when the header is absent or not a Token header. */
-export function parseAuthorization(header: string | undefined): AuthorizationCandidates | undefined {
+export function parseAuthorization(header: string | undefined): Readonly<AuthorizationCandidates> | undefined {
   if (!header) return undefined;
+  const seen = parsedHeaders.get(header);
+  if (seen !== undefined) return seen ?? undefined;
+  const parsed = parseAuthorizationOnce(header);
+  // a token is at most 64 characters (Base64: 88): longer headers are nobody's, and not kept
+  if (header.length > 128) return parsed;
+  // a bound on memory when many different headers come (one peer uses one or two)
+  if (parsedHeaders.size >= PARSED_HEADERS_MAX) parsedHeaders.clear();
+  parsedHeaders.set(header, parsed ? Object.freeze(parsed) : null);
+  return parsed;
+}
+
+function parseAuthorizationOnce(header: string): AuthorizationCandidates | undefined {
   const m = /^Token ([\x21-\x7e]+)$/i.exec(header.trim());
   if (!m) return undefined;
   const raw = m[1];

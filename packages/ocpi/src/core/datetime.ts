@@ -14,7 +14,17 @@ export function parseOcpiDateTime(s: string): Date {
   return new Date(/(Z|[+-]\d\d:\d\d)$/i.test(s) ? s : `${s}Z`);
 }
 
+let nowSecond = Number.NaN;
+let nowText = '';
+
 /** Now (or `d`) as an OCPI DateTime: UTC, seconds precision, `Z`. */
-export function ocpiNow(d: Date = new Date()): string {
-  return `${d.toISOString().slice(0, 19)}Z`;
+export function ocpiNow(d?: Date): string {
+  if (d) return `${d.toISOString().slice(0, 19)}Z`;
+  // every response's timestamp: the text changes once a second, so it is made once a second
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== nowSecond) {
+    nowText = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
+    nowSecond = second;
+  }
+  return nowText;
 }

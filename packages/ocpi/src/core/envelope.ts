@@ -12,12 +12,23 @@ export interface OcpiResponse<T = unknown> {
 
 /** A success envelope. `data` left undefined is omitted, as 2.2.1-d2 advises where the spec does not define it. */
 export function ocpiSuccess<T>(data?: T, statusMessage?: string): OcpiResponse<T> {
-  return {
-    ...(data === undefined ? {} : { data }),
-    status_code: OcpiStatus.Success,
-    ...(statusMessage ? { status_message: statusMessage } : {}),
-    timestamp: ocpiNow(),
-  };
+  // (one per response: no spreads; the properties in the order they always had)
+  const r: OcpiResponse<T> = data === undefined ? ({} as OcpiResponse<T>) : ({ data } as OcpiResponse<T>);
+  r.status_code = OcpiStatus.Success;
+  if (statusMessage) r.status_message = statusMessage;
+  r.timestamp = ocpiNow();
+  return r;
+}
+
+/**
+ * The JSON text of an envelope whose `data` is serialised already (`dataJson`): the text the
+ * route's envelope schema gives through fast-json-stringify, which writes the required properties
+ * first (status_code, timestamp), then data and status_message.
+ */
+export function envelopeText(envelope: OcpiResponse, dataJson: string | undefined): string {
+  const data = dataJson === undefined ? '' : `,"data":${dataJson}`;
+  const message = envelope.status_message === undefined ? '' : `,"status_message":${JSON.stringify(envelope.status_message)}`;
+  return `{"status_code":${envelope.status_code},"timestamp":${JSON.stringify(envelope.timestamp)}${data}${message}}`;
 }
 
 export function ocpiFailure(statusCode: number, statusMessage: string, data?: unknown): OcpiResponse<never> {

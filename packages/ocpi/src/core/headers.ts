@@ -35,10 +35,15 @@ type HeaderBag = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 export function readRouting(headers: HeaderBag): RoutingHeaders {
-  const party = (cc?: string, pid?: string): PartyRef | undefined => (cc && pid ? { country_code: cc, party_id: pid } : undefined);
-  const from = party(first(headers[OcpiHeader.FromCountryCode]), first(headers[OcpiHeader.FromPartyId]));
-  const to = party(first(headers[OcpiHeader.ToCountryCode]), first(headers[OcpiHeader.ToPartyId]));
-  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  // (read on every request: no closures or spreads)
+  const r: RoutingHeaders = {};
+  const fromCc = first(headers[OcpiHeader.FromCountryCode]);
+  const fromPid = first(headers[OcpiHeader.FromPartyId]);
+  if (fromCc && fromPid) r.from = { country_code: fromCc, party_id: fromPid };
+  const toCc = first(headers[OcpiHeader.ToCountryCode]);
+  const toPid = first(headers[OcpiHeader.ToPartyId]);
+  if (toCc && toPid) r.to = { country_code: toCc, party_id: toPid };
+  return r;
 }
 
 export function routingHeaders(r: RoutingHeaders): Record<string, string> {

@@ -13,6 +13,20 @@ export interface OcpiAjvOptions {
   coerceTypes?: boolean;
 }
 
+/** DateTimes checked lately: a client paging with date_from sends the same one again and again */
+const dateTimes = new Map<string, boolean>();
+const DATE_TIMES_MAX = 1024;
+
+function isOcpiDateTimeSeen(s: string): boolean {
+  let ok = dateTimes.get(s);
+  if (ok === undefined) {
+    ok = isOcpiDateTime(s);
+    if (dateTimes.size >= DATE_TIMES_MAX) dateTimes.clear();
+    if (s.length <= 64) dateTimes.set(s, ok);
+  }
+  return ok;
+}
+
 export function createOcpiAjv(opts: OcpiAjvOptions = {}): Ajv {
   const ajv = new Ajv({
     allErrors: false,
@@ -21,7 +35,7 @@ export function createOcpiAjv(opts: OcpiAjvOptions = {}): Ajv {
     useDefaults: true,
     removeAdditional: false,
   });
-  ajv.addFormat('date-time', { type: 'string', validate: isOcpiDateTime });
+  ajv.addFormat('date-time', { type: 'string', validate: isOcpiDateTimeSeen });
   ajv.addFormat('uri', { type: 'string', validate: (s: string) => URL.canParse(s) });
   ajv.addFormat('uuid', { type: 'string', validate: (s: string) => UUID.test(s) });
   ajv.addSchema(ocpiSchemas);

@@ -43,6 +43,8 @@ export interface OcpiRequestState {
   rawBody?: string;
   responseBody?: unknown;
   tracedRequest: boolean;
+  /** the route's OCPI config, once looked up (null: the route has none) */
+  route?: OcpiRouteConfig | null;
 }
 
 const states = new WeakMap<FastifyRequest, OcpiRequestState>();
@@ -50,14 +52,23 @@ const states = new WeakMap<FastifyRequest, OcpiRequestState>();
 export function ocpiState(request: FastifyRequest): OcpiRequestState {
   let s = states.get(request);
   if (!s) {
-    s = { requestId: newRequestId(), correlationId: newRequestId(), routing: {}, tracedRequest: false };
+    // the request's own ids when it has them (a fresh one only otherwise)
+    s = {
+      requestId: headerValue(request.headers, OcpiHeader.RequestId) ?? newRequestId(),
+      correlationId: headerValue(request.headers, OcpiHeader.CorrelationId) ?? newRequestId(),
+      routing: {},
+      tracedRequest: false,
+    };
     states.set(request, s);
   }
   return s;
 }
 
 export function routeConfig(request: FastifyRequest): OcpiRouteConfig | undefined {
-  return (request.routeOptions.config as { ocpi?: OcpiRouteConfig } | undefined)?.ocpi;
+  // (fastify builds request.routeOptions afresh on every read: looked up once per request)
+  const s = ocpiState(request);
+  if (s.route === undefined) s.route = (request.routeOptions.config as { ocpi?: OcpiRouteConfig } | undefined)?.ocpi ?? null;
+  return s.route ?? undefined;
 }
 
 /** The absolute URL the client used for this request. */
@@ -68,19 +79,29 @@ export function requestUrl(request: FastifyRequest, opts: Pick<OcpiCoreOptions, 
 
 const isFunctional = (module: string | undefined): boolean => !module || !CONFIGURATION_MODULES.has(module);
 
-async function authenticate(request: FastifyRequest, store: OcpiCredentialsStore): Promise<{ peer: OcpiPeer; kind: TokenKind }> {
+type Authenticated = { peer: OcpiPeer; kind: TokenKind };
+type Found = Authenticated | undefined;
+const isThenable = <T>(x: T | PromiseLike<T>): x is PromiseLike<T> => typeof (x as { then?: unknown } | undefined)?.then === 'function';
+
+/** The peer of the request's token; without a promise when the store answers at once (it runs on every request). */
+function authenticate(request: FastifyRequest, store: OcpiCredentialsStore): Authenticated | Promise<Authenticated> {
   const header = headerValue(request.headers, 'authorization');
   if (!header) throw new OcpiUnauthorizedError('Authorization header missing');
   const c = parseAuthorization(header);
   if (!c) throw new OcpiUnauthorizedError('Authorization header is not of the form "Token <credentials token>"');
-  if (c.decoded !== undefined) {
-    const found = await store.findByToken(c.decoded);
-    if (found) return found;
-  }
   // a raw (not Base64) token is accepted only from peers flagged for it (2.1.1 / 2.2 behaviour)
-  const raw = await store.findByToken(c.raw);
-  if (raw?.peer.quirks?.rawToken) return raw;
-  throw new OcpiUnauthorizedError('unknown credentials token');
+  const orRaw = (found: Found): Authenticated | Promise<Authenticated> => {
+    if (found) return found;
+    const rawOnly = (raw: Found): Authenticated => {
+      if (raw?.peer.quirks?.rawToken) return raw;
+      throw new OcpiUnauthorizedError('unknown credentials token');
+    };
+    const raw = store.findByToken(c.raw);
+    return isThenable(raw) ? Promise.resolve(raw).then(rawOnly) : rawOnly(raw);
+  };
+  if (c.decoded === undefined) return orRaw(undefined);
+  const decoded = store.findByToken(c.decoded);
+  return isThenable(decoded) ? Promise.resolve(decoded).then(orRaw) : orRaw(decoded);
 }
 
 function traceRequest(tracer: Tracer | undefined, request: FastifyRequest, error?: string): void {
@@ -143,33 +164,45 @@ export function installOcpiCore(app: FastifyInstance, opts: OcpiCoreOptions): vo
     }
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // (the hooks take callbacks rather than being async: no promise per hook and request)
+  app.addHook('onRequest', (request, reply, done) => {
     const s = ocpiState(request);
-    s.requestId = headerValue(request.headers, OcpiHeader.RequestId) ?? s.requestId;
-    s.correlationId = headerValue(request.headers, OcpiHeader.CorrelationId) ?? s.correlationId;
     s.routing = readRouting(request.headers);
     reply.header('X-Request-ID', s.requestId);
     reply.header('X-Correlation-ID', s.correlationId);
-    const { peer, kind } = await authenticate(request, store);
-    s.peer = peer;
-    s.tokenKind = kind;
-    const module = routeConfig(request)?.module;
-    // credentials.asciidoc / transport_and_format.asciidoc: token A only opens versions and credentials
-    if (kind === 'A' && module !== 'versions' && module !== 'credentials') {
-      throw new OcpiUnauthorizedError(`CREDENTIALS_TOKEN_A is not valid on ${module ?? 'this'} endpoint: register first`);
+    const authenticated = ({ peer, kind }: Authenticated): void => {
+      s.peer = peer;
+      s.tokenKind = kind;
+      const module = routeConfig(request)?.module;
+      // credentials.asciidoc / transport_and_format.asciidoc: token A only opens versions and credentials
+      if (kind === 'A' && module !== 'versions' && module !== 'credentials') {
+        done(new OcpiUnauthorizedError(`CREDENTIALS_TOKEN_A is not valid on ${module ?? 'this'} endpoint: register first`));
+        return;
+      }
+      done();
+    };
+    let found: Authenticated | Promise<Authenticated>;
+    try {
+      found = authenticate(request, store);
+    } catch (e) {
+      done(e as Error);
+      return;
     }
+    if (isThenable(found)) found.then(authenticated, (e: unknown) => done(e as Error));
+    else authenticated(found);
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     traceRequest(tracer, request);
+    done();
   });
 
-  app.addHook('preSerialization', async (request, _reply, payload) => {
+  app.addHook('preSerialization', (request, _reply, payload, done) => {
     ocpiState(request).responseBody = payload;
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const s = ocpiState(request);
     const module = routeConfig(request)?.module;
     if (isFunctional(module) && routeConfig(request)) {
@@ -178,7 +211,9 @@ export function installOcpiCore(app: FastifyInstance, opts: OcpiCoreOptions): vo
       const to = s.routing.from ?? (s.peer?.roles?.[0] ? { country_code: s.peer.roles[0].country_code, party_id: s.peer.roles[0].party_id } : undefined);
       for (const [k, v] of Object.entries(routingHeaders({ ...(from ? { from } : {}), ...(to ? { to } : {}) }))) reply.header(k, v);
     }
-    const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+    // bytes whose body is known (frozen data, route.ts) are not decoded again: the trace needs their size only
+    const known = s.responseBody !== undefined && Buffer.isBuffer(payload);
+    const text = known ? '' : typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
     let body = s.responseBody;
     if (body === undefined && text) {
       try {
@@ -198,12 +233,12 @@ export function installOcpiCore(app: FastifyInstance, opts: OcpiCoreOptions): vo
         message: `${cfg?.traceName ?? `${request.method} ${request.url.split('?')[0]}`} response`,
         peer: s.peer?.id ?? request.ip,
         correlationId: s.requestId,
-        size: Buffer.byteLength(text),
+        size: known ? (payload as Buffer).length : Buffer.byteLength(text),
         body,
         ...(error ? { error } : {}),
       });
     }
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
