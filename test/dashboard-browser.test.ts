@@ -65,17 +65,8 @@ describe.skipIf(missing !== undefined)(`the dashboard in Chromium during the dem
     await until(async () => ((await points()) >= before + 3 ? true : undefined), 'the power curve grows', demo, 20_000);
     expect(await card.locator('.chart.power svg path').count()).toBeGreaterThan(0);
 
-    // its messages arrive
-    await until(async () => ((await page.locator('#messages tbody tr.msg').count()) > 10 ? true : undefined), 'messages in the table', demo, 20_000);
-    await page.selectOption('#f-link', 'ev-evse');
-    await page.fill('#f-text', 'CurrentDemand');
-    await until(async () => ((await page.locator('#messages tbody tr.msg').count()) > 0 ? true : undefined), 'CurrentDemand rows', demo);
-    await page.locator('#messages tbody tr.msg').first().click();
-    expect(await page.locator('#messages tbody tr.body pre').first().textContent()).toContain('CurrentDemand');
-    await page.fill('#f-text', '');
-    await page.selectOption('#f-link', '');
-
-    // the driver changes the departure time: through the eMSP, then a renegotiated schedule at the EV
+    // the driver changes the departure time (first, while the session surely runs): through the
+    // eMSP, then a renegotiated schedule at the EV
     const schedules = async () => Number(await card.getAttribute('data-schedules'));
     await until(async () => ((await schedules()) >= 1 ? true : undefined), 'a first schedule', demo, 20_000);
     const n = await schedules();
@@ -85,6 +76,16 @@ describe.skipIf(missing !== undefined)(`the dashboard in Chromium during the dem
     expect(await card.locator('output.result').textContent()).toMatch(/via eMSP/);
     await until(async () => ((await schedules()) > n ? true : undefined), 'the renegotiated schedule', demo, 25_000);
     expect(await card.locator('.schedule').textContent()).toMatch(/renegotiated/);
+
+    // its messages arrive
+    await until(async () => ((await page.locator('#messages tbody tr.msg').count()) > 10 ? true : undefined), 'messages in the table', demo, 20_000);
+    await page.selectOption('#f-link', 'ev-evse');
+    await page.fill('#f-text', 'CurrentDemand');
+    await until(async () => ((await page.locator('#messages tbody tr.msg').count()) > 0 ? true : undefined), 'CurrentDemand rows', demo);
+    await page.locator('#messages tbody tr.msg').first().click();
+    expect(await page.locator('#messages tbody tr.body pre').first().textContent()).toContain('CurrentDemand');
+    await page.fill('#f-text', '');
+    await page.selectOption('#f-link', '');
 
     // the other panels have content
     await until(async () => ((await page.locator('#timing tbody tr').count()) > 0 ? true : undefined), 'the timing table', demo, 15_000);

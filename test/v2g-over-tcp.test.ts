@@ -69,8 +69,13 @@ describe('ISO 15118-2 over TCP: our EVCC ↔ our SECC', () => {
     [['iso2-scale', 'iso2'], ['iso2-scale', 'iso2'], 'iso2-scale'],
   ] as [AppProtocolId[], AppProtocolId[], string][])('EV offers %j, EVSE supports %j → %s', async (offer, support, expected) => {
     const { server } = await secc(new TestEvse(['DC_extended']), support);
-    const summary = await runEvccSession({ ev: new TestEv('DC_extended', 1), protocols: offer, host: '::1', port: server.port, tracer: new Tracer({ actor: 'ev', link: 'ev-evse' }), session: fast });
+    const evTrace = new MemorySink();
+    const summary = await runEvccSession({ ev: new TestEv('DC_extended', 1), protocols: offer, host: '::1', port: server.port, tracer: new Tracer({ actor: 'ev', link: 'ev-evse', sinks: [evTrace] }), session: fast });
     expect(summary).toMatchObject({ ok: true, protocol: expected });
+    // the EV traces the SCALE namespace as the version of every V2G message, as the SECC does
+    const v2g = evTrace.events.filter((e) => e.protocol === 'iso15118-2');
+    expect(v2g.length).toBeGreaterThan(10);
+    expect(new Set(v2g.map((e) => e.version))).toEqual(new Set([expected === 'iso2-scale' ? summary.namespace : undefined]));
   });
 
   it('an EVSE that answers too late: the EV times out, stops and closes; both sides end cleanly', async () => {

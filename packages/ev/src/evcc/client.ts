@@ -126,14 +126,16 @@ export async function runEvccSession(opts: EvccClientOptions): Promise<EvccSessi
     summary.messages[name] = (summary.messages[name] ?? 0) + 1;
     const t0 = performance.now();
     await conn.send(V2gtpPayloadType.Exi, bytes);
-    trace('tx', protocolName, name, { size: bytes.length, body: doc, ...(correlationId ? { correlationId } : {}) });
+    // the SCALE -2 namespace as the trace's version, as the SECC traces it (not the handshake's)
+    const version = protocol?.id === 'iso2-scale' && codecId !== 'apphand' ? { version: protocol.namespace } : {};
+    trace('tx', protocolName, name, { size: bytes.length, body: doc, ...(correlationId ? { correlationId } : {}), ...version });
     const msg = await receiveResponse(conn, summary, name, budgetMs, t0);
     const elapsedMs = performance.now() - t0;
     const timing: TraceTiming = { kind: 'evcc-msg-timeout', elapsedMs, budgetMs, breach: elapsedMs > budgetMs };
     if (timing.breach) summary.breaches.push({ message: name, elapsedMs, budgetMs });
     const res = codec.decode(msg.payload);
     const resName = Object.keys(res)[0] === 'V2G_Message' ? (iso2.messageName((res as unknown as { V2G_Message: { Body: iso2.Body } }).V2G_Message.Body) ?? 'V2G_Message') : Object.keys(res)[0]!;
-    trace('rx', protocolName, resName, { size: msg.payload.length, body: res, timing, ...(correlationId ? { correlationId } : {}) });
+    trace('rx', protocolName, resName, { size: msg.payload.length, body: res, timing, ...(correlationId ? { correlationId } : {}), ...version });
     return res;
   };
 
