@@ -5,4 +5,5 @@ export * from './ocpi/drivers.js';
 export * from './ocpi/profile.js';
 export { lowerEnvelope } from './ocpi/steps.js';
 export * from './ocpi/party.js';
+export * from './ocpi/locations.js';
 export * from './process/index.js';

@@ -1,6 +1,8 @@
 // The SCSP as an OCPI 2.2.1 party with the roles SCSP and EMSP (one OcpiPlatform):
 //   - registers with the CPO (token A + its versions URL, the full credentials handshake);
 //   - Sessions Receiver and CDRs Receiver: stores what the CPO pushes;
+//   - Locations Receiver and Tariffs Receiver (eMSP, locations.ts): stores what the CPO pushes,
+//     and pulls the CPO's lists after registration;
 //   - Tokens Sender (eMSP): the drivers' tokens, real-time authorization; pushed to the CPO's
 //     Tokens Receiver when it has one;
 //   - sets the drivers' charging preferences (PUT {sessions}/{id}/charging_preferences);
@@ -43,6 +45,7 @@ import { optimise } from '../optimiser/optimise.js';
 import type { LimitStep, OptimiseRequest, PriceSeries, ScheduleResult } from '../optimiser/types.js';
 import { tokenOf, type Driver, type DriverPreferences } from './drivers.js';
 import { chargingProfileOf, constraintsFromActiveProfile, type AcSupply, type ProfileConstraints, type ProfileForOcpi } from './profile.js';
+import { ScspLocations } from './locations.js';
 import { lowerEnvelope } from './steps.js';
 
 export const CPO_PEER = 'cpo';
@@ -153,6 +156,7 @@ export class ScspParty {
   readonly sessions = new Map<string, SessionRecord>();
   readonly cdrs = new Map<string, CDR>();
   readonly tokens: Token[];
+  readonly locations: ScspLocations;
   registration: RegistrationState = { status: 'unregistered' };
   private readonly pending = new Map<string, PendingResult>();
   private closed = false;
@@ -161,6 +165,7 @@ export class ScspParty {
     const self = { country_code: o.party.countryCode, party_id: o.party.partyId };
     const business_details = { name: o.party.name };
     const now = ocpiNow(new Date(o.now()));
+    this.locations = new ScspLocations({ now: () => o.now(), log: (line) => o.log(line), retry: { delayMs: o.retry.delayMs, ...(o.retry.maxDelayMs !== undefined ? { maxDelayMs: o.retry.maxDelayMs } : {}) } });
     this.tokens = [...o.drivers.map((d) => tokenOf(d.token, self, now, d.preferences?.profileType)), ...(o.defaultDriver?.token ? [tokenOf(o.defaultDriver.token, self, now, o.defaultDriver.preferences?.profileType)] : [])];
     this.platform = new OcpiPlatform({
       store: new InMemoryCredentialsStore(),
@@ -173,6 +178,7 @@ export class ScspParty {
       // one layer of retries: the party's own (idempotent(), register())
       http: { timeoutMs: o.retry.timeoutMs ?? 10_000, retries: 0 },
       modules: [
+        ...this.locations.modules(),
         sessionsReceiverPlugin({
           get: (_ctx, key) => this.sessions.get(key.session_id)?.session,
           put: (_ctx, _key, session) => this.onSession(session),
@@ -225,6 +231,7 @@ export class ScspParty {
         this.registration = { status: 'registered', versionsUrl, peer };
         this.o.log(`scsp: registered with ${peer.roles?.map((r) => `${r.role} ${r.country_code}*${r.party_id}`).join(', ') ?? 'the CPO'} (OCPI ${peer.version}, ${peer.endpoints?.length ?? 0} endpoints)`);
         await this.pushTokens();
+        this.locations.startPull(() => this.cpo());
         return peer;
       } catch (e) {
         last = e;
@@ -624,6 +631,7 @@ export class ScspParty {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.locations.stop();
     for (const p of this.pending.values()) p.settle?.({ result: 'UNKNOWN' });
     await this.platform.close();
   }

@@ -177,6 +177,7 @@ export class ScspProcess {
       sessions: [...this.party.sessions.values()].map(sessionSummary),
       cdrs: [...this.party.cdrs.values()].map((c) => ({ id: c.id, sessionId: c.session_id, kwh: c.total_energy, cost: c.total_cost.excl_vat, currency: c.currency })),
       tokens: this.party.tokens.map((t) => t.uid),
+      ...this.party.locations.counts(),
       prices: { points: this.prices.points.length, from: new Date(this.prices.points[0].start).toISOString(), to: new Date(priceHorizon(this.prices)).toISOString(), ...(this.prices.currency ? { currency: this.prices.currency } : {}) },
       simTime: new Date(this.clock.now()).toISOString(),
     };
