@@ -73,6 +73,14 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     reason: "D2.3 §8.4.1.1 maps the Session ID to OCPI Session::id, which is the CPO's own id for the session, not ISO 15118's SessionID: the CPO makes it up, so the SCSP has a session id whether or not the EV's reached the CSMS",
   },
   {
+    id: 'ocpi-cpo-evse-rating',
+    objects: ['evseMaxChargePower'],
+    protocols: ['ocpi2.2.1'],
+    kinds: ['origin'],
+    by: 'D2.3',
+    reason: "D2.3 §8.4.1.1 maps the EVSE's maximum power to OCPI Connector max_electric_power, part of the CPO's Location: the CPO's own record of its equipment (here the CSMS's configuration, `--evse-max-power`), so an eMSP that receives Locations has it whether or not the station reported it over OCPP",
+  },
+  {
     id: 'profiles-both-ways',
     objects: ['compositeChargingSchedule'],
     protocols: ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1', 'ocpi2.2.1'],
