@@ -24,7 +24,8 @@ export interface SessionSeries {
   price: Point[];
 }
 
-export interface Session {
+/** What a session is, as the dashboard shows it (the state keeps these, the view sends them). */
+export interface SessionFacts {
   id: string;
   ev?: string;
   evse?: string;
@@ -32,8 +33,6 @@ export interface Session {
   service?: string;
   controlMode?: string;
   live: boolean;
-  startedAt: number;
-  updatedAt: number;
   soc?: number;
   powerW?: number;
   energyWh?: number;
@@ -45,6 +44,11 @@ export interface Session {
   stationId?: string;
   transactionId?: string;
   stopReason?: string;
+}
+
+export interface Session extends SessionFacts {
+  startedAt: number;
+  updatedAt: number;
   series: SessionSeries;
   /** every schedule the EV received, in order; each after the first is a renegotiation */
   schedules: (ReceivedSchedule & { atS: number })[];

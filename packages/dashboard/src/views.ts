@@ -5,7 +5,7 @@
 import { V2G_TIMING } from '@v2xsim/iso15118';
 import { lineChart, sequenceDiagram, type Series } from '@v2xsim/scenario';
 import { analysis, type TraceEvent } from '@v2xsim/trace';
-import type { Point, Session } from './state.js';
+import type { Point, Session, SessionFacts } from './state.js';
 
 const COLORS = { ev: '#2a62c9', evse: '#d9480f', setpoint: '#2b8a3e', limit: '#862e9c', schedule: '#c92a2a', price: '#5f3dc4' };
 
@@ -26,25 +26,7 @@ function schedulePoints(s: Session): Point[] {
   return pts;
 }
 
-export interface SessionView {
-  id: string;
-  ev?: string;
-  evse?: string;
-  protocol?: string;
-  service?: string;
-  controlMode?: string;
-  live: boolean;
-  soc?: number;
-  powerW?: number;
-  energyWh?: number;
-  dischargedWh?: number;
-  dischargeAllowed?: boolean;
-  needs?: Record<string, unknown>;
-  setpointW?: number;
-  limitW?: number;
-  stationId?: string;
-  transactionId?: string;
-  stopReason?: string;
+export interface SessionView extends SessionFacts {
   /** samples of the EV's power so far (the curve grows) */
   powerPoints: number;
   schedules: { atS: number; message: string; entries: { startS: number; powerW: number }[]; discharging?: { startS: number; powerW: number }[] }[];
